@@ -1,0 +1,141 @@
+package policyjson
+
+// Text is a string per language code ("ja", "en"). Every Text in a policy has
+// an entry for every language the site declares.
+type Text map[string]string
+
+// Policy is one site's privacy policy as the admin writes it.
+//
+// The field set is shared with the server's templates (banner markup,
+// /privacy page): fields may be added, but not renamed or removed without
+// updating server/.
+type Policy struct {
+	Schema     string       `json:"$schema,omitempty"`
+	Site       Site         `json:"site"`
+	Consent    Consent      `json:"consent"`
+	Categories []Category   `json:"categories"`
+	Services   []Service    `json:"services"`
+	Collection []Collection `json:"collection,omitempty"`
+	Sections   []Section    `json:"sections,omitempty"`
+	// UI overrides doui's built-in interface strings, per language and key
+	// (e.g. {"ja": {"acceptAll": "同意する"}}).
+	UI map[string]map[string]string `json:"ui,omitempty"`
+}
+
+// Site says whose policy this is and what it covers.
+type Site struct {
+	Name     Text `json:"name"`
+	Operator Text `json:"operator"`
+	// Scope lists the URL prefixes the policy covers.
+	Scope []string `json:"scope"`
+	// Law names the law or ordinance the policy follows.
+	Law Text `json:"law,omitempty"`
+	// Effective is the date the policy took effect, YYYY-MM-DD.
+	Effective string `json:"effective"`
+	// Version is the admin's own label ("2024-04 rev. 2").
+	Version string `json:"version"`
+	// Languages offered, in display order; DefaultLanguage is one of them.
+	Languages       []string `json:"languages"`
+	DefaultLanguage string   `json:"defaultLanguage"`
+	// PolicyURL is the full policy page on the site itself.
+	PolicyURL string  `json:"policyUrl"`
+	Contact   Contact `json:"contact"`
+}
+
+// Contact is where visitors send questions and disclosure requests.
+type Contact struct {
+	Name    Text   `json:"name"`
+	Address Text   `json:"address"`
+	FormURL string `json:"formUrl,omitempty"`
+	Phone   string `json:"phone,omitempty"`
+	Email   string `json:"email,omitempty"`
+}
+
+// Consent holds the rules for the stored decision.
+type Consent struct {
+	// LifetimeMonths before the visitor is asked again: default 6, at most 13.
+	LifetimeMonths int `json:"lifetimeMonths,omitempty"`
+	// GPC: whether a Global Privacy Control signal refuses the non-required
+	// categories. Default true.
+	GPC *bool `json:"gpc,omitempty"`
+}
+
+// Category is a purpose a visitor consents to (or, if Required, is told about).
+type Category struct {
+	ID          string `json:"id"`
+	Required    bool   `json:"required,omitempty"`
+	Label       Text   `json:"label"`
+	Description Text   `json:"description"`
+	// ConsentMode lists the Google Consent Mode v2 types this category grants.
+	ConsentMode []string `json:"consentMode,omitempty"`
+}
+
+// Service is a tool or third party working under one category.
+type Service struct {
+	ID       string `json:"id"`
+	Category string `json:"category"`
+	Name     Text   `json:"name"`
+	Provider Text   `json:"provider"`
+	Purpose  Text   `json:"purpose"`
+	// Transmissions is the external-transmission disclosure: what data goes
+	// to whom and why.
+	Transmissions  []Transmission `json:"transmissions,omitempty"`
+	PrivacyURL     string         `json:"privacyUrl,omitempty"`
+	OptOutURL      string         `json:"optOutUrl,omitempty"`
+	Cookies        []Cookie       `json:"cookies,omitempty"`
+	Hosts          []string       `json:"hosts,omitempty"`
+	MeasurementIDs []string       `json:"measurementIds,omitempty"`
+}
+
+// Transmission is one row of the external-transmission table.
+type Transmission struct {
+	Data      Text `json:"data"`
+	Recipient Text `json:"recipient"`
+	Purpose   Text `json:"purpose"`
+}
+
+// Cookie is a cookie a service sets: an exact name or a prefix pattern ending
+// in '*' ("_ga_*").
+type Cookie struct {
+	Name   string `json:"name"`
+	Domain string `json:"domain,omitempty"`
+	// LifetimeDays is 0 for a session cookie.
+	LifetimeDays int  `json:"lifetimeDays,omitempty"`
+	Purpose      Text `json:"purpose,omitempty"`
+}
+
+// Collection is information gathered without cookies: access logs, forms,
+// mail services.
+type Collection struct {
+	ID   string `json:"id"`
+	Kind string `json:"kind"` // "access-log", "form", "mail-service", "other"
+	Name Text   `json:"name"`
+	// URL of the form or sign-up page, if any.
+	URL       string  `json:"url,omitempty"`
+	Fields    []Field `json:"fields"`
+	Purpose   Text    `json:"purpose"`
+	Retention Text    `json:"retention"`
+	// Recipients other than the operator, if any (e.g. other ministries).
+	SharedWith Text `json:"sharedWith,omitempty"`
+}
+
+// Field is one item of collected information.
+type Field struct {
+	Name     Text `json:"name"`
+	Required bool `json:"required,omitempty"`
+}
+
+// Section is a part of the full policy page, in display order. Body
+// paragraphs are separated by a blank line.
+type Section struct {
+	ID    string `json:"id"`
+	Title Text   `json:"title"`
+	Body  Text   `json:"body"`
+	Links []Link `json:"links,omitempty"`
+}
+
+// Link is a labelled URL.
+type Link struct {
+	Label Text   `json:"label"`
+	URL   string `json:"url"`
+}
