@@ -1,0 +1,213 @@
+package banner
+
+import (
+	"slices"
+	"time"
+)
+
+// ActionKind is what the visitor did.
+type ActionKind int
+
+// The actions. Withdraw refuses like RejectAll but is recorded as a
+// withdrawal, which matters as proof of consent.
+const (
+	AcceptAll ActionKind = iota + 1
+	RejectAll
+	Save
+	Withdraw
+)
+
+// Action is one visitor action.
+type Action struct {
+	Kind ActionKind
+	// Categories are, for Save, the non-required category ids the visitor
+	// switched on. Unknown ids are dropped; required ids change nothing.
+	Categories []string
+}
+
+// ConsentModeUpdate is one Google Consent Mode type and its value,
+// "granted" or "denied".
+type ConsentModeUpdate struct{ Type, Value string }
+
+// GAFlag is window['ga-disable-'+ID] = Disable.
+type GAFlag struct {
+	ID      string
+	Disable bool
+}
+
+// Effects are what the browser must do after an action.
+type Effects struct {
+	// Granted lists every granted category after the action, required ones
+	// included, in config order.
+	Granted []string
+	// Activate lists the categories granted now and not before.
+	Activate []string
+	// Deactivate lists the categories granted before and refused now.
+	Deactivate []string
+	// DeleteCookies are the cookies of every refused category (see
+	// RefusedCookies); try each with CookieTargets and MatchCookie.
+	DeleteCookies []Cookie
+	// ConsentMode is the full state for gtag('consent','update',…).
+	ConsentMode []ConsentModeUpdate
+	// GADisable holds a flag for every measurement id in the config.
+	GADisable []GAFlag
+	// Reload is true when a category refused now already ran scripts on this
+	// page: only a reload unloads them.
+	Reload bool
+}
+
+// Apply carries out action a. prevGranted is the Decision.Granted (or the
+// previous Effects.Granted) in force before the action; ran lists the
+// categories whose blocked elements were activated on this page.
+//
+// id is stored as the record's consent id unchanged: pass the previous
+// record's ID when there is one, so that a visitor's successive decisions
+// share one id like cookieconsent's consentId, and NewID otherwise.
+//
+// The record holds the non-required categories granted, dated now to the
+// second. An unknown action kind refuses everything, like RejectAll.
+func Apply(c *Config, prevGranted, ran []string, a Action, now time.Time, id string) (Record, Effects) {
+	method := MethodRejectAll
+	switch a.Kind {
+	case AcceptAll:
+		method = MethodAcceptAll
+	case Save:
+		method = MethodCustom
+	case Withdraw:
+		method = MethodWithdraw
+	}
+
+	var e Effects
+	var chosen []string
+	for _, cat := range c.Categories {
+		on := cat.Required ||
+			a.Kind == AcceptAll ||
+			a.Kind == Save && contains(a.Categories, cat.ID)
+		switch {
+		case on:
+			e.Granted = append(e.Granted, cat.ID)
+			if !cat.Required {
+				chosen = append(chosen, cat.ID)
+			}
+			if !contains(prevGranted, cat.ID) {
+				e.Activate = append(e.Activate, cat.ID)
+			}
+		case contains(prevGranted, cat.ID):
+			e.Deactivate = append(e.Deactivate, cat.ID)
+		}
+	}
+	for _, cat := range ran {
+		if !contains(e.Granted, cat) {
+			e.Reload = true
+		}
+	}
+	e.DeleteCookies = RefusedCookies(c, e.Granted)
+	e.ConsentMode = ConsentMode(c, e.Granted)
+	e.GADisable = GAFlags(c, e.Granted)
+
+	r := Record{
+		Version:     RecordVersion,
+		Fingerprint: c.Fingerprint,
+		Time:        time.Unix(now.Unix(), 0).UTC(),
+		Granted:     chosen,
+		Method:      method,
+		ID:          id,
+	}
+	return r, e
+}
+
+// RefusedCookies returns the cookies of the services of every category not
+// in granted, in config order, without duplicates and without any cookie
+// name that a granted category's service also lists. Apply uses it; the
+// wasm may also call it on page load to clear cookies left over from an
+// expired or withdrawn consent.
+func RefusedCookies(c *Config, granted []string) []Cookie {
+	var out []Cookie
+	for _, cat := range c.Categories {
+		if cat.Required || contains(granted, cat.ID) {
+			continue
+		}
+		for _, svc := range cat.Services {
+			for _, ck := range svc.Cookies {
+				if !slices.Contains(out, ck) && !grantedCookie(c, granted, ck.Name) {
+					out = append(out, ck)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func grantedCookie(c *Config, granted []string, name string) bool {
+	for _, cat := range c.Categories {
+		if !cat.Required && !contains(granted, cat.ID) {
+			continue
+		}
+		for _, svc := range cat.Services {
+			for _, ck := range svc.Cookies {
+				if ck.Name == name {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// ConsentMode returns the Consent Mode state for the granted categories:
+// the four Consent Mode v2 types Google's tags read (ad_personalization,
+// ad_storage, ad_user_data, analytics_storage) plus every type a category
+// mentions, sorted by name; "granted" when a granted or required category
+// maps it, "denied" otherwise. The four are always present so that a config
+// which never mentions ads still denies ad storage explicitly.
+func ConsentMode(c *Config, granted []string) []ConsentModeUpdate {
+	types := make([]string, 0, 8)
+	types = append(types, "ad_personalization", "ad_storage", "ad_user_data", "analytics_storage")
+	for _, cat := range c.Categories {
+		for _, t := range cat.ConsentMode {
+			if !contains(types, t) {
+				types = append(types, t)
+			}
+		}
+	}
+	slices.Sort(types)
+	out := make([]ConsentModeUpdate, len(types))
+	for i, t := range types {
+		out[i] = ConsentModeUpdate{Type: t, Value: "denied"}
+		for _, cat := range c.Categories {
+			if (cat.Required || contains(granted, cat.ID)) && contains(cat.ConsentMode, t) {
+				out[i].Value = "granted"
+				break
+			}
+		}
+	}
+	return out
+}
+
+// ConsentModeDefaults returns the state for gtag('consent','default',…)
+// before any decision: everything denied except the types that required
+// categories map, since those are granted whatever the visitor says.
+func ConsentModeDefaults(c *Config) []ConsentModeUpdate {
+	return ConsentMode(c, nil)
+}
+
+// GAFlags returns one flag per measurement id in the config, in order of
+// first appearance. An id is enabled only when every category listing it is
+// granted: if it also serves a refused category, it stays disabled.
+func GAFlags(c *Config, granted []string) []GAFlag {
+	var out []GAFlag
+	for _, cat := range c.Categories {
+		off := !cat.Required && !contains(granted, cat.ID)
+		for _, svc := range cat.Services {
+			for _, id := range svc.MeasurementIDs {
+				i := slices.IndexFunc(out, func(f GAFlag) bool { return f.ID == id })
+				if i < 0 {
+					out = append(out, GAFlag{ID: id, Disable: off})
+				} else if off {
+					out[i].Disable = true
+				}
+			}
+		}
+	}
+	return out
+}
