@@ -91,12 +91,12 @@ func isIP(host string) bool {
 
 // MatchCookie reports whether a cookie called name matches pattern: exact,
 // or a prefix when pattern ends in one '*' ("_ga_*" matches "_ga_ABC123").
-// A lone "*" matches nothing, so a config can never wipe every cookie,
-// doui's own included.
+// An empty pattern or a lone "*" matches nothing, so a config can never wipe
+// every cookie, doui's own included.
 func MatchCookie(pattern, name string) bool {
 	prefix, wild := strings.CutSuffix(pattern, "*")
 	if !wild {
-		return pattern == name
+		return pattern != "" && pattern == name
 	}
 	return prefix != "" && !strings.Contains(prefix, "*") && strings.HasPrefix(name, prefix)
 }
