@@ -1,0 +1,55 @@
+# doui — the targets a Go developer would guess. `make run` and `make test`
+# work on a fresh clone (test needs Chromium: see .ci/run).
+GO       ?= go
+GOROOT   := $(shell $(GO) env GOROOT)
+WASMLIB  := $(GOROOT)/lib/wasm
+WASM_SRC := $(shell find wasm banner -name '*.go' -not -name '*_test.go') go.mod go.sum
+ADDR     ?= 127.0.0.1:8080
+
+.PHONY: all build wasm run test test-go test-wasm test-browser bench fuzz lint clean
+
+all: build
+
+wasm: web/dist/doui.wasm web/dist/wasm_exec.js
+
+web/dist/doui.wasm: $(WASM_SRC)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasm
+
+web/dist/wasm_exec.js: $(WASMLIB)/wasm_exec.js
+	cp $< $@
+
+build: wasm
+	$(GO) build -trimpath -o bin/doui ./server
+
+run: build
+	./bin/doui serve -addr $(ADDR)
+
+# Everything: native tests (browser tests included), the banner under wasm,
+# vet and gofmt.
+test: wasm lint test-wasm
+	$(GO) test -count=1 -timeout 12m ./...
+
+test-go: wasm
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v /e2e)
+
+test-wasm:
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASMLIB)/go_js_wasm_exec ./banner
+
+test-browser: wasm
+	$(GO) test -count=1 -timeout 12m -v ./e2e
+
+bench: wasm
+	$(GO) test -run='^$$' -bench=. -benchmem ./banner ./policyjson ./server
+	$(GO) test -count=1 -timeout 20m -run='^TestBrowserBench$$' -v ./e2e -bench-browser
+
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=60s ./policyjson
+	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=60s ./banner
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "not gofmt-ed: $$out"; exit 1; fi
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm ./banner
+
+clean:
+	rm -rf bin web/dist/doui.wasm web/dist/wasm_exec.js e2e/screenshots

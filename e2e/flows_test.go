@@ -1,0 +1,388 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// fakeTracker stands in for an analytics vendor. Its script behaves like a
+// real tag (sets first-party _ga cookies, sends a beacon) and it counts
+// every request by path.
+type fakeTracker struct {
+	mu   sync.Mutex
+	hits map[string]int
+}
+
+func newFakeTracker() *fakeTracker { return &fakeTracker{hits: map[string]int{}} }
+
+func (f *fakeTracker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	f.hits[r.URL.Path]++
+	f.mu.Unlock()
+	w.Header().Set("Cache-Control", "no-store")
+	switch r.URL.Path {
+	case "/gtag/js":
+		w.Header().Set("Content-Type", "text/javascript")
+		fmt.Fprint(w, `document.cookie='_ga=GA1.1.123.456; path=/; max-age=63072000';
+document.cookie='_ga_DOUIDEMO1=GS1.1.789; path=/; max-age=63072000';
+window.order=(window.order||[]).concat('gtag');
+new Image().src=new URL('/g/collect?tid=G-DOUIDEMO1', document.currentScript.src).href;`)
+	case "/slow.js":
+		time.Sleep(300 * time.Millisecond)
+		w.Header().Set("Content-Type", "text/javascript")
+		fmt.Fprint(w, `window.order=(window.order||[]).concat('slow');`)
+	case "/embed":
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, `<!doctype html><title>video</title><p>video`)
+	default:
+		w.Header().Set("Content-Type", "image/gif")
+	}
+}
+
+// count is how many requests path got; "" counts all.
+func (f *fakeTracker) count(path string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if path != "" {
+		return f.hits[path]
+	}
+	n := 0
+	for _, v := range f.hits {
+		n += v
+	}
+	return n
+}
+
+// site is a page on its own origin that drops doui in.
+type site struct {
+	URL     string
+	doui    *douiServer
+	tracker *fakeTracker
+}
+
+const sitePage = `<!doctype html>
+<html lang="%s">
+<head>
+<meta charset="utf-8">
+<title>A site</title>
+<script src="%s/doui.js"></script>
+<script type="text/plain" data-consent="analytics" src="%s/gtag/js?id=G-DOUIDEMO1"></script>
+%s
+</head>
+<body>
+<main><h1>A ministry</h1><p>Content.</p>
+<iframe data-consent="media" data-src="%s/embed" title="video"></iframe></main>
+<footer><nav class="cmp-settings" aria-label="Cookie settings"><a href="#" data-doui-action="preferences">Cookie settings</a></nav></footer>
+</body>
+</html>`
+
+// newSite starts doui with the demo policy, a tracker on 127.0.0.3 and the
+// site on 127.0.0.2. extraHead is markup added to <head>.
+func newSite(t *testing.T, extraHead string) *site {
+	t.Helper()
+	s := &site{doui: startDoui(t, "web/policies/demo.json"), tracker: newFakeTracker()}
+	trackerURL := serveOn(t, "127.0.0.3", s.tracker)
+	s.URL = serveOn(t, "127.0.0.2", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lang := r.URL.Query().Get("lang")
+		if lang == "" {
+			lang = "ja"
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, sitePage, lang, s.doui.URL, trackerURL, strings.ReplaceAll(extraHead, "{tracker}", trackerURL), trackerURL)
+	}))
+	return s
+}
+
+func (s *site) open(t *testing.T, ctx context.Context, query string) {
+	t.Helper()
+	run(t, ctx, chromedp.Navigate(s.URL+"/"+query), waitReady())
+}
+
+func click(sel string) chromedp.Action {
+	return chromedp.Click(sel, chromedp.ByQuery)
+}
+
+// settle gives the page time to request what it is going to request;
+// tracker counts are read after it.
+func settle() chromedp.Action { return chromedp.Sleep(400 * time.Millisecond) }
+
+func cookies(t *testing.T, ctx context.Context) map[string]string {
+	t.Helper()
+	var s string
+	run(t, ctx, chromedp.Evaluate(`document.cookie`, &s))
+	out := map[string]string{}
+	for _, kv := range strings.Split(s, ";") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(kv), "="); ok {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func TestFirstVisitShowsBannerAndSendsNothing(t *testing.T) {
+	s := newSite(t, "")
+	ctx := browser(t)
+	s.open(t, ctx, "")
+	run(t, ctx, settle())
+	if !bannerVisible(t, ctx) {
+		t.Fatal("banner not visible on first visit")
+	}
+	if n := s.tracker.count(""); n != 0 {
+		t.Fatalf("tracker requests before consent: got %d want 0", n)
+	}
+	var disabled bool
+	run(t, ctx, chromedp.Evaluate(`window['ga-disable-G-DOUIDEMO1'] === true`, &disabled))
+	if !disabled {
+		t.Error("ga-disable-G-DOUIDEMO1 not set before consent")
+	}
+	var ph int
+	run(t, ctx, chromedp.Evaluate(`document.querySelectorAll('[data-doui="placeholder"]').length`, &ph))
+	if ph != 1 {
+		t.Errorf("embed placeholders: got %d want 1", ph)
+	}
+}
+
+func TestAcceptReloadWithdraw(t *testing.T) {
+	s := newSite(t, "")
+	ctx := browser(t)
+	s.open(t, ctx, "")
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`), settle())
+	if n := s.tracker.count("/gtag/js"); n != 1 {
+		t.Fatalf("tracker script after accept: got %d want 1", n)
+	}
+	if bannerVisible(t, ctx) {
+		t.Error("banner still visible after accept")
+	}
+	if n := s.tracker.count("/embed"); n != 1 {
+		t.Errorf("embed after accept all: got %d want 1", n)
+	}
+	c := cookies(t, ctx)
+	if !strings.HasPrefix(c["doui"], "1.") || c["_ga"] == "" {
+		t.Fatalf("cookies after accept: %v", c)
+	}
+
+	s.open(t, ctx, "")
+	run(t, ctx, settle())
+	if bannerVisible(t, ctx) {
+		t.Error("banner shown again after reload")
+	}
+	if n := s.tracker.count("/gtag/js"); n != 2 {
+		t.Fatalf("tracker script after reload: got %d want 2", n)
+	}
+
+	// Withdraw: the page's own "Cookie settings" link, analytics off, save.
+	// The tracker already ran, so doui reloads the page.
+	run(t, ctx,
+		click(`.cmp-settings [data-doui-action="preferences"]`),
+		chromedp.WaitVisible(`[data-doui="preferences"]`, chromedp.ByQuery),
+		click(`input[data-doui-category="analytics"]`),
+		click(`[data-doui="preferences"] [data-doui-action="save"]`),
+		chromedp.Sleep(300*time.Millisecond), waitReady(), settle(),
+	)
+	if n := s.tracker.count("/gtag/js"); n != 2 {
+		t.Errorf("tracker script after withdrawal: got %d want 2 (no new load)", n)
+	}
+	c = cookies(t, ctx)
+	if _, ok := c["_ga"]; ok {
+		t.Errorf("_ga survived withdrawal: %v", c)
+	}
+	if _, ok := c["_ga_DOUIDEMO1"]; ok {
+		t.Errorf("_ga_DOUIDEMO1 survived withdrawal: %v", c)
+	}
+	var disabled bool
+	run(t, ctx, chromedp.Evaluate(`window['ga-disable-G-DOUIDEMO1'] === true`, &disabled))
+	if !disabled {
+		t.Error("ga-disable not set after withdrawal")
+	}
+	s.open(t, ctx, "")
+	run(t, ctx, settle())
+	if n := s.tracker.count("/gtag/js"); n != 2 {
+		t.Errorf("tracker script on the next page: got %d want 2", n)
+	}
+	if bannerVisible(t, ctx) {
+		t.Error("banner shown after a withdrawal was saved")
+	}
+}
+
+func TestRejectAll(t *testing.T) {
+	s := newSite(t, "")
+	ctx := browser(t)
+	s.open(t, ctx, "")
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="reject-all"]`), settle())
+	s.open(t, ctx, "")
+	run(t, ctx, settle())
+	if bannerVisible(t, ctx) {
+		t.Error("banner shown after reject + reload")
+	}
+	if n := s.tracker.count(""); n != 0 {
+		t.Errorf("tracker requests after reject: got %d want 0", n)
+	}
+	var granted []string
+	run(t, ctx, chromedp.Evaluate(`window.doui.consent()`, &granted))
+	if strings.Join(granted, ",") != "necessary" {
+		t.Errorf("doui.consent() after reject: got %v want [necessary]", granted)
+	}
+}
+
+func TestPreferencesAnalyticsOnMediaOff(t *testing.T) {
+	s := newSite(t, "")
+	ctx := browser(t)
+	s.open(t, ctx, "")
+	run(t, ctx,
+		click(`[data-doui="banner"] [data-doui-action="preferences"]`),
+		chromedp.WaitVisible(`[data-doui="preferences"]`, chromedp.ByQuery),
+		click(`input[data-doui-category="analytics"]`),
+		click(`[data-doui="preferences"] [data-doui-action="save"]`),
+		settle(),
+	)
+	if n := s.tracker.count("/gtag/js"); n != 1 {
+		t.Errorf("analytics after saving it on: got %d want 1", n)
+	}
+	if n := s.tracker.count("/embed"); n != 0 {
+		t.Errorf("media after saving it off: got %d want 0", n)
+	}
+	var ev string
+	run(t, ctx, chromedp.Evaluate(`JSON.stringify(window.dataLayer.filter(e => !e.length && e.event).map(e => e.event))`, &ev))
+	if !strings.Contains(ev, "doui_consent_update") {
+		t.Errorf("dataLayer events: got %s, want doui_consent_update", ev)
+	}
+	// The embed placeholder's button allows media in place.
+	run(t, ctx, click(`[data-doui="placeholder"] button`), settle())
+	if n := s.tracker.count("/embed"); n != 1 {
+		t.Errorf("media after the placeholder's button: got %d want 1", n)
+	}
+}
+
+func TestPolicyChangeAsksAgain(t *testing.T) {
+	s := newSite(t, "")
+	ctx := browser(t)
+	s.open(t, ctx, "")
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`), settle())
+	before := s.doui.fingerprint(t)
+
+	// A material edit: a new cookie for the analytics service.
+	data, err := os.ReadFile(s.doui.policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(data), `"name": "_gid"`, `"name": "_gat"`, 1)
+	if edited == string(data) {
+		t.Fatal("test edit did not apply: demo policy has no _gid cookie")
+	}
+	tmp := filepath.Join(filepath.Dir(s.doui.policy), ".policy.json.tmp")
+	if err := os.WriteFile(tmp, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, s.doui.policy); err != nil { // an editor's save
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for s.doui.fingerprint(t) == before {
+		if time.Now().After(deadline) {
+			t.Fatalf("fingerprint still %s after the edit", before)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	hits := s.tracker.count("/gtag/js")
+	s.open(t, ctx, "")
+	run(t, ctx, settle())
+	if !bannerVisible(t, ctx) {
+		t.Error("banner not shown after a material policy change")
+	}
+	if n := s.tracker.count("/gtag/js"); n != hits {
+		t.Errorf("tracker ran on a stale consent: got %d want %d", n, hits)
+	}
+}
+
+func TestGarbageCookieAsksAgain(t *testing.T) {
+	s := newSite(t, "")
+	ctx := browser(t)
+	for _, v := range []string{"garbage", "1.zzzz.0.a.x.analytics", "1." + s.doui.fingerprint(t) + ".99999999999.a.AAAAAAAAAAAAAAAAAAAAAA.analytics~media"} {
+		run(t, ctx,
+			network.SetCookie("doui", v).WithURL(s.URL+"/"),
+		)
+		s.open(t, ctx, "")
+		run(t, ctx, settle())
+		if !bannerVisible(t, ctx) {
+			t.Errorf("cookie %q: banner not shown", v)
+		}
+	}
+	if n := s.tracker.count(""); n != 0 {
+		t.Errorf("tracker requests with forged cookies: got %d want 0", n)
+	}
+}
+
+func TestWasmBlockedSendsNothing(t *testing.T) {
+	s := newSite(t, "")
+	ctx := browser(t)
+	run(t, ctx,
+		network.SetBlockedURLs([]string{"*.wasm"}),
+		chromedp.Navigate(s.URL+"/"),
+		chromedp.WaitVisible(`[data-doui="banner"]`, chromedp.ByQuery),
+		click(`[data-doui="banner"] [data-doui-action="accept-all"]`),
+		chromedp.Sleep(800*time.Millisecond),
+	)
+	if n := s.tracker.count(""); n != 0 {
+		t.Errorf("tracker requests with the wasm blocked: got %d want 0", n)
+	}
+}
+
+func TestScriptsRunInOrder(t *testing.T) {
+	s := newSite(t, `<script type="text/plain" data-consent="analytics" src="{tracker}/slow.js"></script>
+<script type="text/plain" data-consent="analytics">window.order=(window.order||[]).concat('inline')</script>`)
+	ctx := browser(t)
+	s.open(t, ctx, "")
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`))
+	var order string
+	run(t, ctx, chromedp.Poll(`window.order && window.order.length === 3 && window.order.join(',')`, &order, chromedp.WithPollingTimeout(5*time.Second)))
+	if order != "gtag,slow,inline" {
+		t.Errorf("script order: got %s want gtag,slow,inline", order)
+	}
+}
+
+func TestClickBeforeWasmIsHonoured(t *testing.T) {
+	s := newSite(t, "")
+	ctx := browser(t)
+	release := make(chan struct{})
+	chromedp.ListenTarget(ctx, func(ev any) {
+		if e, ok := ev.(*fetch.EventRequestPaused); ok {
+			go func() {
+				<-release
+				chromedp.Run(ctx, fetch.ContinueRequest(e.RequestID))
+			}()
+		}
+	})
+	run(t, ctx,
+		fetch.Enable().WithPatterns([]*fetch.RequestPattern{{URLPattern: "*.wasm"}}),
+		chromedp.Navigate(s.URL+"/"),
+		chromedp.WaitVisible(`[data-doui="banner"]`, chromedp.ByQuery),
+		click(`[data-doui="banner"] [data-doui-action="accept-all"]`),
+	)
+	var queued int
+	run(t, ctx, chromedp.Evaluate(`Array.isArray(window.doui) ? window.doui.length : -1`, &queued))
+	if queued != 1 {
+		t.Fatalf("queued commands before the wasm: got %d want 1", queued)
+	}
+	if n := s.tracker.count(""); n != 0 {
+		t.Fatalf("tracker before the wasm: got %d want 0", n)
+	}
+	close(release)
+	run(t, ctx, waitReady(), settle())
+	if n := s.tracker.count("/gtag/js"); n != 1 {
+		t.Errorf("tracker after the queued accept: got %d want 1", n)
+	}
+	if bannerVisible(t, ctx) {
+		t.Error("banner still shown after the queued accept")
+	}
+}

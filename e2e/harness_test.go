@@ -1,0 +1,267 @@
+// Package e2e runs doui in a real headless Chromium: the doui server on one
+// loopback origin, a site that drops the snippet in on a second, fake
+// trackers on a third, counting every request they get.
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// env is shared by the tests of one run: one doui binary, one browser.
+var env struct {
+	bin      string // the built doui command
+	chromium string
+	alloc    context.Context
+}
+
+func TestMain(m *testing.M) {
+	os.Exit(runMain(m))
+}
+
+func runMain(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "doui-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	env.bin = filepath.Join(dir, "doui")
+	build := exec.Command("go", "build", "-o", env.bin, "../server")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build doui:", err)
+		return 1
+	}
+	env.chromium = findChromium()
+	if env.chromium == "" {
+		if os.Getenv("DOUI_REQUIRE_BROWSER") != "" {
+			fmt.Fprintln(os.Stderr, "e2e: Chromium not found (install Debian's chromium: apt-get install -y chromium)")
+			return 1
+		}
+		fmt.Fprintln(os.Stderr, "e2e: Chromium not found; browser tests fail (set up with .ci/run)")
+		return 1
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(env.chromium),
+		chromedp.UserDataDir(filepath.Join(dir, "profile")),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-features", "HttpsUpgrades,PrivateNetworkAccessRespectPreflightResults,LocalNetworkAccessChecks"),
+		// Real tracker host names resolve to the fake trackers.
+		chromedp.Flag("host-resolver-rules", "MAP www.googletagmanager.com 127.0.0.3, MAP www.google-analytics.com 127.0.0.3, MAP www.youtube.com 127.0.0.3, MAP www.youtube-nocookie.com 127.0.0.3, MAP cdn.matomo.cloud 127.0.0.3, MAP *.matomo.cloud 127.0.0.3"),
+		chromedp.WindowSize(1280, 900),
+	}
+	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	// Start the browser once; every test gets its own browser context
+	// (own cookies, storage and cache).
+	bctx, bcancel := chromedp.NewContext(alloc)
+	defer bcancel()
+	if err := chromedp.Run(bctx); err != nil {
+		fmt.Fprintln(os.Stderr, "start chromium:", err)
+		return 1
+	}
+	env.alloc = bctx
+	return m.Run()
+}
+
+func findChromium() string {
+	for _, name := range []string{os.Getenv("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
+		if name == "" {
+			continue
+		}
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// douiServer is a running `doui serve`.
+type douiServer struct {
+	URL    string
+	policy string
+	cmd    *exec.Cmd
+	log    *syncBuffer
+}
+
+// startDoui runs doui serve on a free port of 127.0.0.1 with a copy of the
+// given policy (a path relative to the repository root).
+func startDoui(t *testing.T, policy string) *douiServer {
+	t.Helper()
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join("..", policy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pf := filepath.Join(dir, "policy.json")
+	if err := os.WriteFile(pf, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t, "127.0.0.1")
+	s := &douiServer{URL: "http://" + addr, policy: pf, log: &syncBuffer{}}
+	s.cmd = exec.Command(env.bin, "serve", "-addr", addr, "-policy", pf, "-demo-tracker", "")
+	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		s.cmd.Process.Signal(os.Interrupt)
+		s.cmd.Wait()
+		if t.Failed() {
+			t.Logf("doui log:\n%s", s.log.String())
+		}
+	})
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(s.URL + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return s
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("doui did not come up: %v\n%s", err, s.log.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// health returns /healthz's fingerprint.
+func (s *douiServer) fingerprint(t *testing.T) string {
+	t.Helper()
+	resp, err := http.Get(s.URL + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	_, after, _ := strings.Cut(string(b), `"fingerprint": "`)
+	fp, _, _ := strings.Cut(after, `"`)
+	return fp
+}
+
+func freeAddr(t *testing.T, host string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", host+":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// serveOn starts h on a free port of host (127.0.0.2, 127.0.0.3 … are
+// distinct origins) and returns its origin URL.
+func serveOn(t *testing.T, host string, h http.Handler) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", host+":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+// servePort serves h on host:port, for trackers reached by a real host name
+// (the resolver rule maps the name, not the port: pages use :port).
+func servePort(t *testing.T, addr string, h http.Handler) {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+}
+
+// browser opens a fresh browser context (no cookies, no cache) and a tab.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(env.alloc, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	ctx, tcancel := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(tcancel)
+	var consoleMu sync.Mutex
+	var console []string
+	chromedp.ListenTarget(ctx, func(ev any) {
+		if e, ok := ev.(*network.EventLoadingFailed); ok && !e.Canceled && e.BlockedReason == "" {
+			consoleMu.Lock()
+			console = append(console, "loading failed: "+e.ErrorText)
+			consoleMu.Unlock()
+		}
+	})
+	if err := chromedp.Run(ctx, network.Enable()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			consoleMu.Lock()
+			t.Logf("browser events: %q", console)
+			consoleMu.Unlock()
+		}
+	})
+	return ctx
+}
+
+func run(t *testing.T, ctx context.Context, actions ...chromedp.Action) {
+	t.Helper()
+	if err := chromedp.Run(ctx, actions...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitReady waits until the wasm has taken over window.doui.
+func waitReady() chromedp.Action {
+	return chromedp.Poll(`window.doui && window.doui.ready === true`, nil, chromedp.WithPollingTimeout(20*time.Second))
+}
+
+// bannerVisible reports whether the banner is shown.
+func bannerVisible(t *testing.T, ctx context.Context) bool {
+	t.Helper()
+	var v bool
+	run(t, ctx, chromedp.Evaluate(`(() => { const b = document.querySelector('[data-doui="banner"]'); return !!b && !b.hidden && b.checkVisibility(); })()`, &v))
+	return v
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

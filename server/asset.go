@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/andybalholm/brotli"
+)
+
+// asset is one response body, minified and compressed once when its content
+// changes, then served from memory. Safe for concurrent reads; never mutated
+// after newAsset returns.
+type asset struct {
+	body, gz, br []byte
+	ctype        string
+	etag         string // strong, quoted
+	hash         string // first 12 hex digits of the body's SHA-256
+	immutable    bool   // content-hashed name: cache for a year
+	cors         bool   // other origins may fetch it (the loader, the wasm, the policy)
+	modtime      time.Time
+}
+
+// newAsset compresses body with gzip and brotli (level 11). Brotli at 11 is
+// slow (about a second per MB), which is why this runs once per content
+// change and never per request.
+func newAsset(body []byte, ctype string) *asset {
+	sum := sha256.Sum256(body)
+	h := hex.EncodeToString(sum[:])
+	a := &asset{body: body, ctype: ctype, etag: `"` + h[:32] + `"`, hash: h[:12], modtime: time.Now().UTC().Truncate(time.Second)}
+	if len(body) < 256 {
+		return a // compression would not pay for its header
+	}
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(body)
+	zw.Close()
+	a.gz = gz.Bytes()
+	a.br = brotliCompress(body)
+	return a
+}
+
+func brotliCompress(body []byte) []byte {
+	var br bytes.Buffer
+	bw := brotli.NewWriterOptions(&br, brotli.WriterOptions{Quality: 11, LGWin: 24})
+	bw.Write(body)
+	bw.Close()
+	return br.Bytes()
+}
+
+// encoding picks the smallest variant the client accepts. A client that
+// refuses identity (identity;q=0) still gets it: 406 helps nobody.
+func (a *asset) encoding(accept string) (name string, body []byte) {
+	ok := acceptedEncodings(accept)
+	if a.br != nil && ok["br"] {
+		return "br", a.br
+	}
+	if a.gz != nil && ok["gzip"] {
+		return "gzip", a.gz
+	}
+	return "", a.body
+}
+
+func acceptedEncodings(header string) map[string]bool {
+	ok := map[string]bool{}
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		name = strings.ToLower(strings.TrimSpace(name))
+		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+		if q == "q=0" || q == "q=0.0" || q == "q=0.00" || q == "q=0.000" {
+			continue
+		}
+		ok[name] = true
+	}
+	return ok
+}
+
+// serve writes a with the right encoding, caching and CORS headers. Range,
+// If-None-Match and HEAD are http.ServeContent's job.
+func (a *asset) serve(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", a.ctype)
+	h.Add("Vary", "Accept-Encoding")
+	if a.immutable {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		h.Set("Cache-Control", "public, max-age=300, must-revalidate")
+	}
+	if a.cors {
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+		h.Set("Timing-Allow-Origin", "*")
+	}
+	enc, body := a.encoding(r.Header.Get("Accept-Encoding"))
+	etag := a.etag
+	if enc != "" {
+		h.Set("Content-Encoding", enc)
+		// Each representation has its own strong validator.
+		etag = strings.TrimSuffix(a.etag, `"`) + "-" + enc + `"`
+	}
+	h.Set("ETag", etag)
+	http.ServeContent(w, r, "", a.modtime, bytes.NewReader(body))
+}
+
+// newWasmAsset is newAsset for the wasm module, whose brotli variant takes
+// seconds to build: it is kept in the user's cache directory, keyed by the
+// module's hash, so restarts and tests pay for it once per build.
+func newWasmAsset(mod []byte) *asset {
+	sum := sha256.Sum256(mod)
+	h := hex.EncodeToString(sum[:])
+	a := &asset{body: mod, ctype: "application/wasm", etag: `"` + h[:32] + `"`, hash: h[:12], immutable: true, cors: true, modtime: time.Now().UTC().Truncate(time.Second)}
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(mod)
+	zw.Close()
+	a.gz = gz.Bytes()
+	cache := ""
+	if dir, err := os.UserCacheDir(); err == nil {
+		cache = filepath.Join(dir, "doui", h+".wasm.br")
+		if br, err := os.ReadFile(cache); err == nil && len(br) > 0 {
+			a.br = br
+			return a
+		}
+	}
+	a.br = brotliCompress(mod)
+	if cache != "" && os.MkdirAll(filepath.Dir(cache), 0o755) == nil {
+		tmp := cache + ".tmp" + strconv.Itoa(os.Getpid())
+		if os.WriteFile(tmp, a.br, 0o644) == nil {
+			os.Rename(tmp, cache)
+		}
+	}
+	return a
+}

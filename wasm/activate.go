@@ -1,0 +1,238 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"strings"
+
+	"github.com/hack-pad/safejs"
+)
+
+// activate runs the elements held back for the given categories: those in
+// the page's markup (data-consent), those the loader caught being added by
+// other scripts, in document order. Scripts run one after another as the
+// parser would run them: an external script is inserted and the next
+// element waits for its load (or error) event.
+func (a *app) activate(categories []string) {
+	if len(categories) == 0 {
+		return
+	}
+	var x jsx
+	want := map[string]bool{}
+	for _, c := range categories {
+		want[c] = true
+	}
+	found := false
+	x.each(x.call(a.doc, "querySelectorAll", "[data-consent]"), func(el safejs.Value) {
+		if want[x.attr(el, "data-consent")] && x.attr(el, "data-doui-done") == "" {
+			x.call(el, "setAttribute", "data-doui-done", "1")
+			a.queue = append(a.queue, el)
+			found = true
+		}
+	})
+	for _, c := range categories {
+		if found && !contains(a.ran, c) {
+			a.ran = append(a.ran, c)
+		}
+	}
+	a.next()
+	if x.err != nil {
+		consoleError("doui: " + x.err.Error())
+	}
+}
+
+// next activates queued elements until an external script must load first.
+func (a *app) next() {
+	var x jsx
+	for !a.waiting && len(a.queue) > 0 && x.err == nil {
+		el := a.queue[0]
+		a.queue = a.queue[1:]
+		switch tag := x.str(x.get(el, "tagName")); tag {
+		case "SCRIPT":
+			a.runScript(&x, el)
+		case "IFRAME", "IMG", "EMBED":
+			a.removePlaceholder(&x, el)
+			moveAttr(&x, el, "data-srcset", "srcset")
+			moveAttr(&x, el, "data-src", "src")
+		case "LINK":
+			moveAttr(&x, el, "data-href", "href")
+		case "VIDEO", "AUDIO":
+			moveAttr(&x, el, "data-poster", "poster")
+			moveAttr(&x, el, "data-src", "src")
+			x.each(x.call(el, "querySelectorAll", "source[data-src]"), func(s safejs.Value) {
+				moveAttr(&x, s, "data-src", "src")
+			})
+			x.call(el, "load")
+		case "SOURCE":
+			moveAttr(&x, el, "data-src", "src")
+		}
+	}
+	if x.err != nil {
+		consoleError("doui: " + x.err.Error())
+	}
+}
+
+// runScript replaces a held script with a live copy. A script element's
+// type cannot be changed into running once parsed, so a new element is
+// inserted in its place with the same attributes.
+func (a *app) runScript(x *jsx, el safejs.Value) {
+	live := x.call(a.doc, "createElement", "script")
+	x.each(x.get(el, "attributes"), func(at safejs.Value) {
+		name := x.str(x.get(at, "name"))
+		switch name {
+		case "type", "src", "data-src", "data-type", "data-consent", "data-doui-done":
+			return
+		}
+		x.call(live, "setAttribute", name, x.str(x.get(at, "value")))
+	})
+	if t := x.attr(el, "data-type"); t != "" {
+		x.set(live, "type", t) // e.g. data-type="module"
+	}
+	src := x.attr(el, "data-src")
+	if src == "" {
+		src = x.attr(el, "src")
+	}
+	x.call(live, "setAttribute", "data-consent", x.attr(el, "data-consent"))
+	x.call(live, "setAttribute", "data-doui-done", "1")
+	if src == "" {
+		x.set(live, "text", x.get(el, "text"))
+		x.call(el, "replaceWith", live)
+		return
+	}
+	x.set(live, "async", false)
+	x.call(live, "setAttribute", "src", src)
+	var done safejs.Func
+	done = a.callback(func([]safejs.Value) {
+		done.Release()
+		a.waiting = false
+		a.next()
+	})
+	x.call(live, "addEventListener", "load", done)
+	x.call(live, "addEventListener", "error", done)
+	a.waiting = true
+	x.call(el, "replaceWith", live)
+	if x.err != nil {
+		a.waiting = false
+		done.Release()
+	}
+}
+
+func moveAttr(x *jsx, el safejs.Value, from, to string) {
+	if v := x.attr(el, from); v != "" {
+		x.call(el, "setAttribute", to, v)
+		x.call(el, "removeAttribute", from)
+	}
+}
+
+// watchAdded handles elements with data-consent that the page adds after
+// start: activated at once when their category is granted, embeds given a
+// placeholder otherwise.
+func (a *app) watchAdded() {
+	var x jsx
+	a.placeholders()
+	fn := a.callback(func(args []safejs.Value) {
+		var x jsx
+		cats := map[string]bool{}
+		x.each(args[0], func(rec safejs.Value) {
+			x.each(x.get(rec, "addedNodes"), func(n safejs.Value) {
+				if x.integer(x.get(n, "nodeType")) != 1 {
+					return
+				}
+				if c := x.attr(n, "data-consent"); c != "" && contains(a.dec.Granted, c) {
+					cats[c] = true
+				}
+			})
+		})
+		var list []string
+		for c := range cats {
+			list = append(list, c)
+		}
+		a.activate(list)
+		a.placeholders()
+	})
+	mo, err := x.get(a.win, "MutationObserver").New(fn)
+	if err != nil {
+		return
+	}
+	x.call(mo, "observe", x.get(a.doc, "documentElement"), map[string]any{"childList": true, "subtree": true})
+}
+
+// placeholders puts a notice before every held iframe whose category is not
+// granted: what it is, who provides it, and a button that allows it.
+func (a *app) placeholders() {
+	var x jsx
+	x.each(x.call(a.doc, "querySelectorAll", "iframe[data-consent]:not([data-doui-done]):not([data-doui-ph])"), func(el safejs.Value) {
+		cat := x.attr(el, "data-consent")
+		if contains(a.dec.Granted, cat) {
+			return
+		}
+		provider, policy := a.embedProvider(x.attr(el, "data-src"))
+		ph := x.call(a.doc, "createElement", "div")
+		x.call(ph, "setAttribute", "class", "doui doui-ph")
+		x.call(ph, "setAttribute", "data-doui", "placeholder")
+		x.call(ph, "setAttribute", "lang", a.lang)
+		p := x.call(a.doc, "createElement", "p")
+		x.set(p, "textContent", strings.ReplaceAll(a.text("embedText"), "{provider}", provider))
+		x.call(ph, "append", p)
+		btn := x.call(a.doc, "createElement", "button")
+		x.set(btn, "type", "button")
+		x.call(btn, "setAttribute", "class", "doui-btn")
+		x.call(btn, "setAttribute", "data-doui-action", "allow")
+		x.call(btn, "setAttribute", "data-doui-category", cat)
+		x.set(btn, "textContent", strings.ReplaceAll(a.text("embedAllow"), "{category}", a.text("cat:"+cat)))
+		x.call(ph, "append", btn)
+		if policy != "" {
+			link := x.call(a.doc, "createElement", "a")
+			x.set(link, "href", policy)
+			x.set(link, "rel", "noopener")
+			x.set(link, "textContent", a.text("privacyPolicy"))
+			x.call(ph, "append", link)
+		}
+		x.call(el, "setAttribute", "data-doui-ph", "1")
+		x.set(el, "hidden", true)
+		x.call(el, "before", ph)
+	})
+}
+
+// embedProvider names who serves an embed, from the policy's service hosts.
+func (a *app) embedProvider(src string) (name, policy string) {
+	host := src
+	if i := strings.Index(host, "//"); i >= 0 {
+		host = host[i+2:]
+	}
+	if i := strings.IndexAny(host, "/?#"); i >= 0 {
+		host = host[:i]
+	}
+	if i := strings.LastIndexByte(host, ':'); i >= 0 {
+		host = host[:i]
+	}
+	parts := strings.Split(a.text("host:"+host), "\x00")
+	if len(parts) == 3 {
+		if parts[1] != "" {
+			return parts[1], parts[2]
+		}
+		return parts[0], parts[2]
+	}
+	return host, ""
+}
+
+func (a *app) removePlaceholder(x *jsx, el safejs.Value) {
+	if x.attr(el, "data-doui-ph") == "" {
+		return
+	}
+	prev := x.get(el, "previousElementSibling")
+	if prev.Type() == safejs.TypeObject && x.attr(prev, "data-doui") == "placeholder" {
+		x.call(prev, "remove")
+	}
+	x.call(el, "removeAttribute", "data-doui-ph")
+	x.set(el, "hidden", false)
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

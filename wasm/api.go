@@ -1,0 +1,371 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/doui-consent/doui/banner"
+	"github.com/hack-pad/safejs"
+)
+
+// callback wraps fn for JavaScript: a panic in Go is reported to
+// console.error instead of killing the runtime (after which every later
+// click would throw), and the page keeps its trackers blocked.
+func (a *app) callback(fn func(args []safejs.Value)) safejs.Func {
+	f, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) (result any) {
+		defer func() {
+			if r := recover(); r != nil {
+				msg := "doui: internal error"
+				if e, ok := r.(error); ok {
+					msg += ": " + e.Error()
+				} else if s, ok := r.(string); ok {
+					msg += ": " + s
+				}
+				consoleError(msg)
+			}
+		}()
+		fn(args)
+		return nil
+	})
+	if err != nil {
+		consoleError("doui: " + err.Error())
+	}
+	return f
+}
+
+// returning is callback for functions whose result JavaScript reads.
+func (a *app) returning(fn func(args []safejs.Value) any) safejs.Func {
+	f, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) (result any) {
+		defer func() {
+			if r := recover(); r != nil {
+				consoleError("doui: internal error")
+				result = nil
+			}
+		}()
+		return fn(args)
+	})
+	if err != nil {
+		consoleError("doui: " + err.Error())
+	}
+	return f
+}
+
+// installAPI replaces the loader's queue (an array) with the API object and
+// runs what was queued, in order. These functions live as long as the page,
+// so they are never released.
+func (a *app) installAPI() {
+	var x jsx
+	queued := x.get(a.win, "doui")
+	api, err := safejs.ValueOf(map[string]any{})
+	if err != nil {
+		return
+	}
+	x.set(api, "push", a.callback(func(args []safejs.Value) {
+		for _, cmd := range args {
+			a.command(cmd)
+		}
+	}))
+	x.set(api, "open", a.callback(func([]safejs.Value) { a.openPreferences() }))
+	x.set(api, "close", a.callback(func([]safejs.Value) { a.closePreferences() }))
+	x.set(api, "consent", a.returning(func([]safejs.Value) any { return array(a.dec.Granted) }))
+	x.set(api, "accept", a.callback(func(args []safejs.Value) {
+		if len(args) == 0 {
+			a.act(banner.Action{Kind: banner.AcceptAll})
+			return
+		}
+		var cats []string
+		for _, v := range args {
+			if v.Type() == safejs.TypeObject { // doui.accept(['analytics', 'media'])
+				cats = append(cats, x.strings(v)...)
+			} else {
+				cats = append(cats, x.str(v))
+			}
+		}
+		// accept(...) adds to what is already granted.
+		a.act(banner.Action{Kind: banner.Save, Categories: append(cats, a.dec.Granted...)})
+	}))
+	x.set(api, "reject", a.callback(func([]safejs.Value) { a.act(banner.Action{Kind: banner.RejectAll}) }))
+	x.set(api, "withdraw", a.callback(func([]safejs.Value) { a.act(banner.Action{Kind: banner.Withdraw}) }))
+	x.set(api, "ready", true)
+	x.set(a.win, "doui", api)
+	x.each(queued, func(cmd safejs.Value) { a.command(cmd) })
+	if x.err != nil {
+		consoleError("doui: " + x.err.Error())
+	}
+}
+
+// command runs one queued command: [action, element?], or a function
+// (called once doui is ready, like gtag's queue).
+func (a *app) command(cmd safejs.Value) {
+	var x jsx
+	if cmd.Type() == safejs.TypeFunction {
+		cmd.Invoke()
+		return
+	}
+	name := x.str(x.call(cmd, "at", 0))
+	el := x.call(cmd, "at", 1)
+	switch name {
+	case "accept-all":
+		a.act(banner.Action{Kind: banner.AcceptAll})
+	case "reject-all":
+		a.act(banner.Action{Kind: banner.RejectAll})
+	case "save":
+		a.act(banner.Action{Kind: banner.Save, Categories: a.checked()})
+	case "preferences", "open":
+		a.openPreferences()
+	case "close":
+		a.closePreferences()
+	case "lang":
+		a.switchLanguage(x.attr(el, "data-doui-lang"))
+	case "allow": // an embed placeholder's button
+		cat := x.attr(el, "data-doui-category")
+		a.act(banner.Action{Kind: banner.Save, Categories: append([]string{cat}, a.dec.Granted...)})
+	}
+}
+
+// checked lists the categories switched on in the preferences.
+func (a *app) checked() []string {
+	var x jsx
+	var out []string
+	x.each(x.call(a.root, "querySelectorAll", "input[data-doui-category]"), func(el safejs.Value) {
+		if x.boolean(x.get(el, "checked")) {
+			out = append(out, x.attr(el, "data-doui-category"))
+		}
+	})
+	return out
+}
+
+// act applies a visitor's action and carries out its effects.
+func (a *app) act(action banner.Action) {
+	if a.id == "" {
+		a.id = a.randomID()
+	}
+	rec, eff := banner.Apply(&a.cfg, a.dec.Granted, a.ran, action, time.Now(), a.id)
+	a.store(rec)
+	a.dec = banner.Decision{Granted: eff.Granted, Reason: "valid"}
+	a.closePreferences()
+	a.render()
+	a.grant(eff.Granted)
+	a.deleteCookies(eff.DeleteCookies)
+	a.announce(eff.Granted)
+	a.dispatch(methodName(rec.Method))
+	if eff.Reload {
+		var x jsx
+		x.call(x.get(a.win, "location"), "reload")
+		return
+	}
+	a.activate(eff.Activate)
+}
+
+// grant publishes granted categories to everything that reads them: the
+// loader's host blocker, the GA opt-out flags, Consent Mode and Tag Manager.
+func (a *app) grant(granted []string) {
+	var x jsx
+	x.set(a.st, "granted", array(granted))
+	for _, f := range banner.GAFlags(&a.cfg, granted) {
+		x.set(a.win, "ga-disable-"+f.ID, f.Disable)
+	}
+	cm := map[string]any{}
+	for _, u := range banner.ConsentMode(&a.cfg, granted) {
+		cm[u.Type] = u.Value
+	}
+	// Before the visitor decides, the loader's "default" (all denied) stands.
+	if len(cm) > 0 && !a.dec.ShowBanner {
+		gtag := x.get(a.win, "gtag")
+		if gtag.Type() == safejs.TypeFunction {
+			gtag.Invoke("consent", "update", cm)
+		}
+	}
+	dl := x.get(a.win, "dataLayer")
+	if dl.Type() == safejs.TypeObject {
+		x.call(dl, "push", map[string]any{"event": "doui_consent_update", "doui_granted": array(granted)})
+	}
+}
+
+// store writes the record to the doui cookie and its localStorage mirror.
+// If both are blocked the choice holds for this page and the visitor is
+// asked again on the next one, which fails closed.
+func (a *app) store(rec banner.Record) {
+	var x jsx
+	v := rec.Encode()
+	cookie := "doui=" + v + "; Path=/; Max-Age=" + strconv.Itoa(a.cfg.LifetimeDays*86400) + "; SameSite=Lax"
+	if x.str(x.get(x.get(a.win, "location"), "protocol")) == "https:" {
+		cookie += "; Secure"
+	}
+	x.set(a.doc, "cookie", cookie)
+	ls, err := a.win.Get("localStorage") // throws when storage is blocked
+	if err == nil && ls.Type() == safejs.TypeObject {
+		ls.Call("setItem", "doui", v)
+	}
+}
+
+// deleteCookies removes every cookie of a refused service, on every domain
+// and path it may have been set with.
+func (a *app) deleteCookies(cookies []banner.Cookie) {
+	if len(cookies) == 0 {
+		return
+	}
+	var x jsx
+	loc := x.get(a.win, "location")
+	host, path := x.str(x.get(loc, "hostname")), x.str(x.get(loc, "pathname"))
+	var present []string
+	for _, kv := range strings.Split(x.str(x.get(a.doc, "cookie")), ";") {
+		if name, _, ok := strings.Cut(strings.TrimSpace(kv), "="); ok {
+			present = append(present, name)
+		}
+	}
+	for _, ck := range cookies {
+		domains, paths := banner.CookieTargets(ck, host, path)
+		for _, name := range present {
+			if !banner.MatchCookie(ck.Name, name) {
+				continue
+			}
+			for _, d := range domains {
+				for _, p := range paths {
+					c := name + "=; Max-Age=0; Path=" + p
+					if d != "" {
+						c += "; Domain=" + d
+					}
+					x.set(a.doc, "cookie", c)
+				}
+			}
+		}
+	}
+}
+
+// announce tells screen-reader users what was saved (a polite live region).
+func (a *app) announce(granted []string) {
+	var x jsx
+	msg := a.text("saved") + " "
+	var labels []string
+	for _, id := range granted {
+		if c, ok := a.cfg.Category(id); ok && !c.Required {
+			labels = append(labels, a.text("cat:"+id))
+		}
+	}
+	if len(labels) == 0 {
+		msg += a.text("savedNone")
+	} else {
+		msg += a.text("savedGranted") + strings.Join(labels, ", ")
+	}
+	x.set(a.query("status"), "textContent", msg)
+}
+
+// text is one of the interface strings the server put into doui.js.
+func (a *app) text(key string) string {
+	var x jsx
+	return x.str(x.get(x.get(x.get(x.get(a.st, "D"), "t"), a.lang), key))
+}
+
+// dispatch fires doui:consent on window with the granted categories.
+func (a *app) dispatch(how string) {
+	var x jsx
+	ctor := x.get(a.win, "CustomEvent")
+	detail := map[string]any{"granted": array(a.dec.Granted), "method": how, "gpc": a.dec.GPC, "fingerprint": a.cfg.Fingerprint}
+	ev, err := ctor.New("doui:consent", map[string]any{"detail": detail})
+	if err != nil {
+		return
+	}
+	x.call(a.win, "dispatchEvent", ev)
+}
+
+func methodName(m banner.Method) string {
+	switch m {
+	case banner.MethodAcceptAll:
+		return "accept-all"
+	case banner.MethodRejectAll:
+		return "reject-all"
+	case banner.MethodCustom:
+		return "custom"
+	case banner.MethodWithdraw:
+		return "withdraw"
+	case banner.MethodGPC:
+		return "gpc"
+	}
+	return "unknown"
+}
+
+// openPreferences shows the preferences as a modal dialog (native <dialog>:
+// focus moves in, Tab stays in, Escape closes) and remembers what had focus.
+func (a *app) openPreferences() {
+	var x jsx
+	dlg := a.query("preferences")
+	if dlg.IsUndefined() || x.boolean(x.get(dlg, "open")) {
+		return
+	}
+	a.setToggles(banner.MakeView(&a.cfg, a.dec))
+	a.opener = x.get(a.doc, "activeElement")
+	x.call(dlg, "showModal")
+	// Start on the first choice rather than on the close button.
+	first := x.call(dlg, "querySelector", "input[data-doui-category]:not([disabled])")
+	if first.Type() == safejs.TypeObject {
+		x.call(first, "focus")
+	}
+	if x.err != nil {
+		consoleError("doui: " + x.err.Error())
+	}
+}
+
+func (a *app) closePreferences() {
+	var x jsx
+	dlg := a.query("preferences")
+	if dlg.IsUndefined() || !x.boolean(x.get(dlg, "open")) {
+		return
+	}
+	x.call(dlg, "close")
+}
+
+// restoreFocus runs on the dialog's close event (button, Escape or a
+// choice) and gives focus back to what opened it.
+func (a *app) restoreFocus() {
+	var x jsx
+	if a.opener.Type() == safejs.TypeObject && x.boolean(x.get(a.opener, "isConnected")) {
+		x.call(a.opener, "focus")
+	}
+	a.opener = safejs.Null()
+}
+
+// switchLanguage re-renders doui's markup in another of the policy's
+// languages, keeping the preferences open if they were.
+func (a *app) switchLanguage(lang string) {
+	var x jsx
+	markup := x.get(x.get(x.get(a.st, "D"), "m"), lang)
+	if markup.Type() != safejs.TypeString || lang == a.lang {
+		return
+	}
+	wasOpen := x.boolean(x.get(a.query("preferences"), "open"))
+	opener := a.opener
+	a.closePreferences()
+	a.lang = lang
+	x.set(a.st, "lang", lang)
+	x.set(a.root, "innerHTML", markup)
+	a.listenDialog()
+	a.render()
+	if wasOpen {
+		a.openPreferences()
+		a.opener = opener
+		btn := x.call(a.root, "querySelector", `[data-doui-action="lang"][data-doui-lang="`+lang+`"]`)
+		if btn.Type() == safejs.TypeObject {
+			x.call(btn, "focus")
+		}
+	}
+}
+
+// listenDialog wires the preferences dialog's close event; called again
+// when the markup is replaced.
+func (a *app) listenDialog() {
+	var x jsx
+	dlg := a.query("preferences")
+	if dlg.IsUndefined() {
+		return
+	}
+	if a.onClose != nil {
+		a.onClose.Release() // its dialog was replaced
+	}
+	fn := a.callback(func([]safejs.Value) { a.restoreFocus() })
+	a.onClose = &fn
+	x.call(dlg, "addEventListener", "close", fn)
+}

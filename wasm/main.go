@@ -1,0 +1,212 @@
+//go:build js && wasm
+
+// Command wasm is doui's browser side, built with GOOS=js GOARCH=wasm. It
+// takes over from the loader (doui.js): reads the config and the queued
+// clicks the loader left in window.__doui, asks package banner for every
+// decision, and carries the decision out in the DOM: shows or hides the
+// banner, stores the record, runs the trackers the visitor allowed, deletes
+// the cookies of the ones withdrawn. It never imports policyjson or
+// encoding/json: every byte here is downloaded by every visitor.
+package main
+
+import (
+	"time"
+
+	"github.com/doui-consent/doui/banner"
+	"github.com/hack-pad/safejs"
+)
+
+func main() {
+	a, err := newApp()
+	if err != nil {
+		// Fail closed: nothing was activated, the loader's banner stays.
+		consoleError("doui: cannot start: " + err.Error())
+		return
+	}
+	a.start()
+	select {} // the callbacks run on this goroutine's runtime from now on
+}
+
+// app is the one value that owns the browser side's state.
+type app struct {
+	win, doc, st safejs.Value // window, document, window.__doui
+	cfg          banner.Config
+	lang         string
+	dec          banner.Decision // the decision in force on this page
+	id           string          // consent id of the stored record, kept across changes
+	ran          []string        // categories whose elements were activated on this page
+	queue        []safejs.Value  // elements waiting to be activated, in document order
+	waiting      bool            // an external script of the queue is loading
+	opener       safejs.Value    // what had focus when the preferences opened
+	root         safejs.Value    // the loader's markup root
+	onClose      *safejs.Func    // the preferences dialog's close listener
+}
+
+func newApp() (*app, error) {
+	var x jsx
+	a := &app{win: safejs.Global(), opener: safejs.Null()}
+	a.doc = x.get(a.win, "document")
+	a.st = x.get(a.win, "__doui")
+	d := x.get(a.st, "D")
+	a.cfg = readConfig(&x, x.get(d, "c"))
+	a.lang = x.str(x.get(a.st, "lang"))
+	if x.err != nil {
+		return nil, x.err
+	}
+	return a, nil
+}
+
+// readConfig reads the banner.Config the server wrote into doui.js; the
+// field names are the JSON tags of banner.Config.
+func readConfig(x *jsx, c safejs.Value) banner.Config {
+	cfg := banner.Config{
+		Fingerprint:  x.str(x.get(c, "fp")),
+		Version:      x.str(x.get(c, "ver")),
+		LifetimeDays: x.integer(x.get(c, "days")),
+		GPC:          x.boolean(x.get(c, "gpc")),
+	}
+	x.each(x.get(c, "cats"), func(cv safejs.Value) {
+		cat := banner.Category{
+			ID:          x.str(x.get(cv, "id")),
+			Required:    x.boolean(x.get(cv, "req")),
+			ConsentMode: x.strings(x.get(cv, "cm")),
+		}
+		x.each(x.get(cv, "svc"), func(sv safejs.Value) {
+			svc := banner.Service{
+				Name:           x.str(x.get(sv, "name")),
+				Hosts:          x.strings(x.get(sv, "hosts")),
+				MeasurementIDs: x.strings(x.get(sv, "ga")),
+			}
+			x.each(x.get(sv, "cookies"), func(kv safejs.Value) {
+				svc.Cookies = append(svc.Cookies, banner.Cookie{
+					Name:   x.str(x.get(kv, "name")),
+					Domain: x.str(x.get(kv, "domain")),
+					Path:   x.str(x.get(kv, "path")),
+				})
+			})
+			cat.Services = append(cat.Services, svc)
+		})
+		cfg.Categories = append(cfg.Categories, cat)
+	})
+	return cfg
+}
+
+// start makes the first decision, carries it out, and replaces the loader's
+// command queue with the API, replaying what was queued.
+func (a *app) start() {
+	var x jsx
+	var rec *banner.Record
+	if r, err := banner.Decode(x.str(x.get(a.st, "rec"))); err == nil {
+		rec = &r
+		a.id = r.ID
+	}
+	nav := x.get(a.win, "navigator")
+	gpc := x.boolean(x.get(nav, "globalPrivacyControl"))
+	a.dec = banner.Decide(&a.cfg, rec, banner.Signals{GPC: gpc}, time.Now())
+	a.root = a.waitRoot()
+
+	a.render()
+	a.listenDialog()
+	a.grant(a.dec.Granted)
+	a.activate(a.dec.Granted)
+	a.watchAdded()
+	a.installAPI()
+	a.dispatch("stored")
+	if x.err != nil {
+		consoleError("doui: " + x.err.Error())
+	}
+}
+
+// waitRoot returns the loader's markup root. The loader inserts it as soon
+// as <body> exists, which is normally long before the wasm arrives; if the
+// wasm won the race, render() is repeated when the root appears.
+func (a *app) waitRoot() safejs.Value {
+	var x jsx
+	root := x.get(a.st, "root")
+	if !root.IsUndefined() && !root.IsNull() {
+		return root
+	}
+	var fn safejs.Func
+	fn = a.callback(func([]safejs.Value) {
+		r := x.get(a.st, "root")
+		if r.IsUndefined() || r.IsNull() {
+			return
+		}
+		a.root = r
+		a.render()
+		a.listenDialog()
+		fn.Release()
+	})
+	x.call(a.doc, "addEventListener", "DOMContentLoaded", fn)
+	return safejs.Null()
+}
+
+// render shows the state of a.dec: banner, GPC notes, toggles, the reopen
+// button.
+func (a *app) render() {
+	if a.root.IsNull() {
+		return
+	}
+	var x jsx
+	view := banner.MakeView(&a.cfg, a.dec)
+	x.set(a.query("banner"), "hidden", !view.ShowBanner)
+	x.each(x.call(a.root, "querySelectorAll", `[data-doui="gpc-note"]`), func(el safejs.Value) {
+		x.set(el, "hidden", !view.GPCNote)
+	})
+	a.setToggles(view)
+	// The small reopen button shows only when the page has no
+	// "Cookie settings" link of its own and the banner is not up.
+	own := false
+	x.each(x.call(a.doc, "querySelectorAll", `[data-doui-action="preferences"]`), func(el safejs.Value) {
+		inside := x.call(a.root, "contains", el)
+		if b, _ := inside.Bool(); !b {
+			own = true
+		}
+	})
+	x.set(a.query("reopen"), "hidden", own || view.ShowBanner)
+}
+
+func (a *app) setToggles(view banner.View) {
+	var x jsx
+	for _, t := range view.Toggles {
+		el := x.call(a.root, "querySelector", `input[data-doui-category="`+t.ID+`"]`)
+		if el.IsNull() || el.IsUndefined() {
+			continue
+		}
+		x.set(el, "checked", t.On)
+		x.set(el, "disabled", t.Locked)
+	}
+}
+
+// query finds one of doui's own elements by its data-doui hook.
+func (a *app) query(hook string) safejs.Value {
+	var x jsx
+	el := x.call(a.root, "querySelector", `[data-doui="`+hook+`"]`)
+	if x.err != nil || el.IsNull() {
+		return safejs.Undefined()
+	}
+	return el
+}
+
+// randomID makes a consent id from crypto.getRandomValues.
+func (a *app) randomID() string {
+	var x jsx
+	u8 := x.get(a.win, "Uint8Array")
+	arr, err := u8.New(16)
+	if err != nil {
+		return ""
+	}
+	x.call(x.get(a.win, "crypto"), "getRandomValues", arr)
+	b := make([]byte, 16)
+	if _, err := safejs.CopyBytesToGo(b, arr); err != nil || x.err != nil {
+		return ""
+	}
+	return banner.NewID(b)
+}
+
+func consoleError(msg string) {
+	console, err := safejs.Global().Get("console")
+	if err == nil {
+		console.Call("error", msg)
+	}
+}
