@@ -12,7 +12,7 @@ type Text map[string]string
 type Policy struct {
 	Schema     string       `json:"$schema,omitempty"`
 	Site       Site         `json:"site"`
-	Consent    Consent      `json:"consent"`
+	Consent    Consent      `json:"consent,omitzero"`
 	Categories []Category   `json:"categories"`
 	Services   []Service    `json:"services"`
 	Collection []Collection `json:"collection,omitempty"`
@@ -30,8 +30,9 @@ type Site struct {
 	Scope []string `json:"scope"`
 	// Law names the law or ordinance the policy follows.
 	Law Text `json:"law,omitempty"`
-	// Effective is the date the policy took effect, YYYY-MM-DD.
-	Effective string `json:"effective"`
+	// Effective is the date the policy took effect, YYYY-MM-DD, when the
+	// site states one (of the seeds, only MOFA does).
+	Effective string `json:"effective,omitempty"`
 	// Version is the admin's own label ("2024-04 rev. 2").
 	Version string `json:"version"`
 	// Languages offered, in display order; DefaultLanguage is one of them.
@@ -58,6 +59,11 @@ type Consent struct {
 	// GPC: whether a Global Privacy Control signal refuses the non-required
 	// categories. Default true.
 	GPC *bool `json:"gpc,omitempty"`
+	// Revision is bumped by the admin to ask every visitor again after a
+	// change the fingerprint cannot see: a purpose, the data sent or a
+	// recipient that now means something else, though no id, cookie or host
+	// changed. Wording and typo fixes need no new revision.
+	Revision int `json:"revision,omitempty"`
 }
 
 // Category is a purpose a visitor consents to (or, if Required, is told about).
@@ -100,8 +106,11 @@ type Cookie struct {
 	Name   string `json:"name"`
 	Domain string `json:"domain,omitempty"`
 	// LifetimeDays is 0 for a session cookie.
-	LifetimeDays int  `json:"lifetimeDays,omitempty"`
-	Purpose      Text `json:"purpose,omitempty"`
+	// Path is the cookie's Path attribute, when it is not "/" or the page's
+	// own directory.
+	Path         string `json:"path,omitempty"`
+	LifetimeDays int    `json:"lifetimeDays,omitempty"`
+	Purpose      Text   `json:"purpose,omitempty"`
 }
 
 // Collection is information gathered without cookies: access logs, forms,
@@ -111,10 +120,12 @@ type Collection struct {
 	Kind string `json:"kind"` // "access-log", "form", "mail-service", "other"
 	Name Text   `json:"name"`
 	// URL of the form or sign-up page, if any.
-	URL       string  `json:"url,omitempty"`
-	Fields    []Field `json:"fields"`
-	Purpose   Text    `json:"purpose"`
-	Retention Text    `json:"retention"`
+	URL     string  `json:"url,omitempty"`
+	Fields  []Field `json:"fields"`
+	Purpose Text    `json:"purpose"`
+	// Retention says how long the information is kept, when the site states
+	// it (none of the seed policies does).
+	Retention Text `json:"retention,omitempty"`
 	// Recipients other than the operator, if any (e.g. other ministries).
 	SharedWith Text `json:"sharedWith,omitempty"`
 }
