@@ -85,9 +85,17 @@ func (r *treeReader) token() (json.Token, error) {
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &se):
-		// encoding/json counts the offending byte as read.
-		off := max(int(se.Offset)-1, 0)
-		return nil, &syntaxError{off, "JSON syntax error: " + se.Error() + "; look for a missing or extra comma, quote, colon or bracket here or just before"}
+		// The stream decoder's offsets are only right for errors between
+		// tokens; inside a value they count from somewhere else. Scanning the
+		// whole text again finds the same first error with a true offset,
+		// and syntax errors are rare enough for that to cost nothing.
+		var raw json.RawMessage
+		var whole *json.SyntaxError
+		if errors.As(json.Unmarshal(r.data, &raw), &whole) && whole.Offset > 0 && int(whole.Offset) <= len(r.data) {
+			se = whole
+			se.Offset-- // it counts the offending byte as read
+		}
+		return nil, &syntaxError{int(se.Offset), "JSON syntax error: " + se.Error() + "; look for a missing or extra comma, quote, colon or bracket here or just before"}
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		if len(bytes.TrimSpace(r.data)) == 0 {
 			return nil, &syntaxError{0, "the file is empty: a policy is one JSON object, {…}"}
