@@ -271,29 +271,46 @@ func TestPolicyChangeAsksAgain(t *testing.T) {
 	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`), settle())
 	before := s.doui.fingerprint(t)
 
-	// A material edit: a new cookie for the analytics service.
-	data, err := os.ReadFile(s.doui.policy)
-	if err != nil {
-		t.Fatal(err)
-	}
-	edited := strings.Replace(string(data), `"name": "_gid"`, `"name": "_gat"`, 1)
-	if edited == string(data) {
-		t.Fatal("test edit did not apply: demo policy has no _gid cookie")
-	}
-	tmp := filepath.Join(filepath.Dir(s.doui.policy), ".policy.json.tmp")
-	if err := os.WriteFile(tmp, []byte(edited), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Rename(tmp, s.doui.policy); err != nil { // an editor's save
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for s.doui.fingerprint(t) == before {
-		if time.Now().After(deadline) {
-			t.Fatalf("fingerprint still %s after the edit", before)
+	// A wording edit keeps the consent; a material one (another cookie
+	// for the analytics service) asks again.
+	save := func(from, to string) {
+		t.Helper()
+		data, err := os.ReadFile(s.doui.policy)
+		if err != nil {
+			t.Fatal(err)
 		}
-		time.Sleep(50 * time.Millisecond)
+		edited := strings.Replace(string(data), from, to, 1)
+		if edited == string(data) {
+			t.Fatalf("test edit did not apply: no %s in the demo policy", from)
+		}
+		tmp := filepath.Join(filepath.Dir(s.doui.policy), ".policy.json.tmp")
+		if err := os.WriteFile(tmp, []byte(edited), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, s.doui.policy); err != nil { // an editor's save
+			t.Fatal(err)
+		}
 	}
+	waitHealth := func(what string, ok func(string) bool) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for !ok(s.doui.healthz(t)) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not seen on /healthz within 5 s:\n%s", what, s.doui.healthz(t))
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	save(`"Ministry of Demonstration website"`, `"Ministry of Demonstration web site"`)
+	waitHealth("wording edit", func(h string) bool { return strings.Contains(h, `"loadedAt"`) && s.doui.fingerprint(t) == before && strings.Count(s.doui.log.String(), "loaded:") >= 1 })
+	s.open(t, ctx, "")
+	run(t, ctx, settle())
+	if bannerVisible(t, ctx) {
+		t.Error("banner shown again after a wording edit")
+	}
+
+	save(`"name": "_ga_*"`, `"name": "_gat_*"`)
+	waitHealth("material edit", func(string) bool { return s.doui.fingerprint(t) != before })
 	hits := s.tracker.count("/gtag/js")
 	s.open(t, ctx, "")
 	run(t, ctx, settle())
@@ -327,7 +344,7 @@ func TestWasmBlockedSendsNothing(t *testing.T) {
 	s := newSite(t, "")
 	ctx := browser(t)
 	run(t, ctx,
-		network.SetBlockedURLs([]string{"*.wasm"}),
+		network.SetBlockedURLs().WithURLPatterns([]*network.BlockPattern{{URLPattern: "*://*:*/*.wasm", Block: true}}),
 		chromedp.Navigate(s.URL+"/"),
 		chromedp.WaitVisible(`[data-doui="banner"]`, chromedp.ByQuery),
 		click(`[data-doui="banner"] [data-doui-action="accept-all"]`),

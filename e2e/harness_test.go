@@ -21,11 +21,10 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// env is shared by the tests of one run: one doui binary, one browser.
+// env is shared by the tests of one run.
 var env struct {
 	bin      string // the built doui command
 	chromium string
-	alloc    context.Context
 }
 
 func TestMain(m *testing.M) {
@@ -55,33 +54,6 @@ func runMain(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "e2e: Chromium not found; browser tests fail (set up with .ci/run)")
 		return 1
 	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(env.chromium),
-		chromedp.UserDataDir(filepath.Join(dir, "profile")),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-features", "HttpsUpgrades,PrivateNetworkAccessRespectPreflightResults,LocalNetworkAccessChecks"),
-		// Real tracker host names resolve to the fake trackers.
-		chromedp.Flag("host-resolver-rules", "MAP www.googletagmanager.com 127.0.0.3, MAP www.google-analytics.com 127.0.0.3, MAP www.youtube.com 127.0.0.3, MAP www.youtube-nocookie.com 127.0.0.3, MAP cdn.matomo.cloud 127.0.0.3, MAP *.matomo.cloud 127.0.0.3"),
-		chromedp.WindowSize(1280, 900),
-	}
-	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	// Start the browser once; every test gets its own browser context
-	// (own cookies, storage and cache).
-	bctx, bcancel := chromedp.NewContext(alloc)
-	defer bcancel()
-	if err := chromedp.Run(bctx); err != nil {
-		fmt.Fprintln(os.Stderr, "start chromium:", err)
-		return 1
-	}
-	env.alloc = bctx
 	return m.Run()
 }
 
@@ -148,8 +120,8 @@ func startDoui(t *testing.T, policy string) *douiServer {
 	}
 }
 
-// health returns /healthz's fingerprint.
-func (s *douiServer) fingerprint(t *testing.T) string {
+// healthz returns the body of /healthz.
+func (s *douiServer) healthz(t *testing.T) string {
 	t.Helper()
 	resp, err := http.Get(s.URL + "/healthz")
 	if err != nil {
@@ -157,7 +129,13 @@ func (s *douiServer) fingerprint(t *testing.T) string {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	_, after, _ := strings.Cut(string(b), `"fingerprint": "`)
+	return string(b)
+}
+
+// fingerprint is the policy fingerprint /healthz reports.
+func (s *douiServer) fingerprint(t *testing.T) string {
+	t.Helper()
+	_, after, _ := strings.Cut(s.healthz(t), `"fingerprint": "`)
 	fp, _, _ := strings.Cut(after, `"`)
 	return fp
 }
@@ -200,11 +178,45 @@ func servePort(t *testing.T, addr string, h http.Handler) {
 	t.Cleanup(func() { srv.Close() })
 }
 
-// browser opens a fresh browser context (no cookies, no cache) and a tab.
+// browserFlags start Chromium the way this machine needs it: headless, no
+// network beyond loopback, real tracker host names mapped to the fake
+// trackers on 127.0.0.3.
+func browserFlags(profile string) []chromedp.ExecAllocatorOption {
+	return []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(env.chromium),
+		chromedp.UserDataDir(profile),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-features", "HttpsUpgrades,LocalNetworkAccessChecks"),
+		chromedp.Flag("host-resolver-rules", "MAP www.googletagmanager.com 127.0.0.3, MAP www.google-analytics.com 127.0.0.3, MAP www.youtube.com 127.0.0.3, MAP www.youtube-nocookie.com 127.0.0.3, MAP cdn.matomo.cloud 127.0.0.3"),
+		chromedp.WindowSize(1280, 900),
+	}
+}
+
+// browser starts a fresh Chromium (new profile: no cookies, storage or
+// cache) for one test and returns its tab.
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(env.alloc, chromedp.WithNewBrowserContext())
+	alloc, acancel := chromedp.NewExecAllocator(context.Background(), browserFlags(t.TempDir())...)
+	t.Cleanup(acancel)
+	// chromedp logs CDP events it does not know as errors; they are not.
+	quiet := func(format string, args ...any) {
+		if !strings.Contains(format, "unhandled") {
+			t.Logf(format, args...)
+		}
+	}
+	ctx, cancel := chromedp.NewContext(alloc, chromedp.WithErrorf(quiet))
 	t.Cleanup(cancel)
+	if err := chromedp.Run(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
 	ctx, tcancel := context.WithTimeout(ctx, 60*time.Second)
 	t.Cleanup(tcancel)
 	var consoleMu sync.Mutex

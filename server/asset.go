@@ -91,7 +91,9 @@ func (a *asset) serve(w http.ResponseWriter, r *http.Request) {
 	if a.immutable {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	} else {
-		h.Set("Cache-Control", "public, max-age=300, must-revalidate")
+		// no-cache = revalidate every time (a cheap 304): a policy edit must
+		// reach visitors within a second, not after a max-age.
+		h.Set("Cache-Control", "no-cache")
 	}
 	if a.cors {
 		h.Set("Access-Control-Allow-Origin", "*")
