@@ -403,3 +403,25 @@ func TestClickBeforeWasmIsHonoured(t *testing.T) {
 		t.Error("banner still shown after the queued accept")
 	}
 }
+
+func TestLoaderTwice(t *testing.T) {
+	s := newSite(t, "")
+	ctx := browser(t)
+	// The same snippet twice, as a careless template include would do.
+	page := serveOn(t, "127.0.0.4", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><script src="%[1]s/doui.js"></script><script src="%[1]s/doui.js"></script></head><body><p>twice</p></body></html>`, s.doui.URL)
+	}))
+	run(t, ctx, chromedp.Navigate(page+"/"), waitReady(), settle())
+	var banners int
+	run(t, ctx, chromedp.Evaluate(`document.querySelectorAll('[data-doui="banner"]').length`, &banners))
+	if banners != 1 {
+		t.Fatalf("banners with the loader included twice: got %d want 1", banners)
+	}
+	run(t, ctx, click(`[data-doui-action="accept-all"]`), settle())
+	var c string
+	run(t, ctx, chromedp.Evaluate(`document.cookie`, &c))
+	if !strings.Contains(c, "doui=1.") {
+		t.Errorf("no consent stored after accept: cookie %q", c)
+	}
+}
