@@ -55,51 +55,83 @@ func brotliCompress(body []byte) []byte {
 	return br.Bytes()
 }
 
-// encoding picks the smallest variant the client accepts. A client that
+// encoding picks the smallest variant the client accepts (any q above 0
+// counts as accepted: the server, which knows the sizes, chooses). "*"
+// accepts br and gzip unless they are named with q=0. A client that
 // refuses identity (identity;q=0) still gets it: 406 helps nobody.
 func (a *asset) encoding(accept string) (name string, body []byte) {
 	ok := acceptedEncodings(accept)
-	if a.br != nil && ok["br"] {
+	accepts := func(enc string) bool {
+		v, named := ok[enc]
+		if named {
+			return v
+		}
+		return ok["*"]
+	}
+	if a.br != nil && accepts("br") {
 		return "br", a.br
 	}
-	if a.gz != nil && ok["gzip"] {
+	if a.gz != nil && (accepts("gzip") || accepts("x-gzip")) {
 		return "gzip", a.gz
 	}
 	return "", a.body
 }
 
+// acceptedEncodings maps each coding named in an Accept-Encoding header to
+// whether it is acceptable (false when its q is 0).
 func acceptedEncodings(header string) map[string]bool {
 	ok := map[string]bool{}
 	for _, part := range strings.Split(header, ",") {
 		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		name = strings.ToLower(strings.TrimSpace(name))
-		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
-		if q == "q=0" || q == "q=0.0" || q == "q=0.00" || q == "q=0.000" {
+		if name == "" {
 			continue
 		}
-		ok[name] = true
+		accepted := true
+		for _, p := range strings.Split(params, ";") {
+			k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+			if strings.EqualFold(strings.TrimSpace(k), "q") {
+				q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+				accepted = err == nil && q > 0
+			}
+		}
+		ok[name] = accepted
 	}
 	return ok
+}
+
+// Cache policies: a content-hashed name never changes meaning, so it is
+// cached for a year; the fixed names (doui.js, policy.json, pages) change
+// when the policy does and are revalidated after five minutes, which is
+// how long a policy edit can take to reach a returning visitor.
+const (
+	cacheImmutable = "public, max-age=31536000, immutable"
+	cacheShort     = "public, max-age=300, must-revalidate"
+)
+
+// headers are a's own response headers, the same whether the server sends
+// them or `doui export` writes them into header rules for a static host.
+func (a *asset) headers() []header {
+	hs := []header{{"Content-Type", a.ctype}, {"Cache-Control", cacheShort}}
+	if a.immutable {
+		hs[1].Value = cacheImmutable
+	}
+	if a.cors {
+		// Any origin may drop doui in; nothing here is credentialed.
+		hs = append(hs,
+			header{"Access-Control-Allow-Origin", "*"},
+			header{"Cross-Origin-Resource-Policy", "cross-origin"},
+			header{"Timing-Allow-Origin", "*"})
+	}
+	return hs
 }
 
 // serve writes a with the right encoding, caching and CORS headers. Range,
 // If-None-Match and HEAD are http.ServeContent's job.
 func (a *asset) serve(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h.Set("Content-Type", a.ctype)
+	setHeaders(h, a.headers())
 	h.Add("Vary", "Accept-Encoding")
-	if a.immutable {
-		h.Set("Cache-Control", "public, max-age=31536000, immutable")
-	} else {
-		// no-cache = revalidate every time (a cheap 304): a policy edit must
-		// reach visitors within a second, not after a max-age.
-		h.Set("Cache-Control", "no-cache")
-	}
-	if a.cors {
-		h.Set("Access-Control-Allow-Origin", "*")
-		h.Set("Cross-Origin-Resource-Policy", "cross-origin")
-		h.Set("Timing-Allow-Origin", "*")
-	}
 	enc, body := a.encoding(r.Header.Get("Accept-Encoding"))
 	etag := a.etag
 	if enc != "" {

@@ -9,7 +9,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -19,7 +18,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 )
 
 func main() {
@@ -50,6 +48,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runCheck(args, stdin, stdout, stderr)
 	case "snippet":
 		return runSnippet(args, stdout, stderr)
+	case "export":
+		return runExport(args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -83,10 +83,26 @@ func runServe(args []string, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var f serveFlags
 	f.register(fs)
+	logTo := fs.String("log", "stderr", "access log: off, stderr or a FILE to append to (reopened on SIGHUP, for logrotate).\nIP addresses are cut to their /24 (IPv4) or /48 (IPv6) before they are written")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	logger := log.New(stderr, "doui: ", log.LstdFlags)
+	var handlerLog io.Writer
+	var logFile *logFile
+	switch *logTo {
+	case "off", "":
+	case "stderr":
+		handlerLog = stderr
+	default:
+		lf, err := openLogFile(*logTo)
+		if err != nil {
+			fmt.Fprintf(stderr, "doui: %v\n", err)
+			return 1
+		}
+		defer lf.Close()
+		handlerLog, logFile = lf, lf
+	}
 	trackerURL := ""
 	var trackerLn net.Listener
 	if f.tracker != "" {
@@ -107,42 +123,44 @@ func runServe(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "doui: %v\n", err)
 		return 1
 	}
-	srv := &http.Server{
-		Handler:           s,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    16 << 10,
-		ErrorLog:          logger,
+	var handler http.Handler = s
+	if handlerLog != nil {
+		handler = newAccessLog(s, handlerLog)
 	}
+	limits := defaultLimits()
+	srv := newHTTPServer(handler, limits, logger)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if f.policy != "" {
 		go s.Watch(ctx)
 	}
+	// SIGHUP reloads the policy (in Watch) and reopens the access log;
+	// caught even without either, so that it never kills the server.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for range hup {
+			if logFile != nil {
+				if err := logFile.Reopen(); err != nil {
+					logger.Print(err)
+				}
+			}
+		}
+	}()
 	var tsrv *http.Server
 	if trackerLn != nil {
-		tsrv = &http.Server{Handler: newTracker(), ReadHeaderTimeout: 5 * time.Second}
+		tsrv = newHTTPServer(newTracker(), limits, logger)
 		go tsrv.Serve(trackerLn)
+		defer tsrv.Close()
 	}
 	logger.Printf("serving %s on http://%s (demo tracker %s)", s.current.Load().name, ln.Addr(), trackerURL)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
+	go func() {
+		<-ctx.Done()
+		logger.Printf("shutting down: finishing requests in flight")
+	}()
+	if err := serveUntil(ctx, srv, ln, limits.Shutdown); err != nil {
 		fmt.Fprintf(stderr, "doui: %v\n", err)
-		return 1
-	case <-ctx.Done():
-	}
-	logger.Printf("shutting down: finishing requests in flight")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if tsrv != nil {
-		tsrv.Shutdown(sctx)
-	}
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		fmt.Fprintf(stderr, "doui: shutdown: %v\n", err)
 		return 1
 	}
 	return 0

@@ -1,13 +1,20 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"log"
+	"net"
 	"net/http"
+	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -48,8 +55,11 @@ type Server struct {
 	examples map[string]*bundle // demo pages, one per example policy
 	pages    map[string]*asset  // demo and admin pages, by path
 
-	mu      sync.Mutex // guards refused
-	refused *refusal
+	securityHeaders []header // on every response
+
+	mu       sync.Mutex // guards refused and lastData
+	refused  *refusal
+	lastData []byte // the policy file as last read, loaded or refused
 }
 
 // refusal is the last policy edit that was not taken, for /healthz.
@@ -67,6 +77,7 @@ func New(opts Options) (*Server, error) {
 	}
 	opts.PublicURL = strings.TrimSuffix(opts.PublicURL, "/")
 	s := &Server{opts: opts, min: newMinifier(), examples: map[string]*bundle{}, pages: map[string]*asset{}}
+	s.securityHeaders = securityHeaders(opts.PublicURL, opts.TrackerURL)
 	tmpl, err := template.ParseFS(web.FS, "templates/*.html", "pages/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
@@ -75,10 +86,11 @@ func New(opts Options) (*Server, error) {
 	if err := s.loadStatics(); err != nil {
 		return nil, err
 	}
-	p, name, err := s.readPolicy()
+	p, name, data, err := s.readPolicy()
 	if err != nil {
 		return nil, err
 	}
+	s.lastData = data
 	b, err := buildBundle(name, p, &s.statics, s.min, s.tmpl, s.opts.PublicURL+"/privacy")
 	if err != nil {
 		return nil, err
@@ -134,25 +146,64 @@ func (s *Server) loadStatics() error {
 	return nil
 }
 
-// readPolicy reads the configured policy file, or the embedded demo.
-func (s *Server) readPolicy() (*policyjson.Policy, string, error) {
+// readPolicy reads the configured policy file, or the embedded demo. It
+// returns the raw bytes too, so that a watch event that changed nothing
+// can be told apart from an edit.
+func (s *Server) readPolicy() (*policyjson.Policy, string, []byte, error) {
 	if s.opts.Policy == "" {
 		data, err := web.FS.ReadFile("policies/demo.json")
 		if err != nil {
-			return nil, "", err
+			return nil, "", nil, err
 		}
 		p, err := policyjson.Parse("web/policies/demo.json", data)
-		return p, "(embedded demo policy)", err
+		if err == nil {
+			// The demo's site does not exist: link to the policy page
+			// this server renders instead.
+			p.Site.PolicyURL = ""
+		}
+		return p, "(embedded demo policy)", data, err
 	}
-	p, err := policyjson.ParseFile(s.opts.Policy)
-	return p, s.opts.Policy, err
+	name := s.opts.Policy
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, name, nil, fmt.Errorf("read policy %s: %w", name, err)
+	}
+	defer f.Close()
+	// One byte past the limit, so that Parse reports a file that is too big.
+	data, err := io.ReadAll(io.LimitReader(f, policyjson.MaxSize+1))
+	if err != nil {
+		return nil, name, nil, fmt.Errorf("read policy %s: %w", name, err)
+	}
+	p, err := policyjson.Parse(name, data)
+	return p, name, data, err
 }
 
 // Reload re-reads the policy file. A valid policy replaces the current one
-// at once; an invalid one is refused, logged and reported on /healthz while
-// the last good policy keeps being served.
+// at once (one atomic pointer swap: a request sees the old bundle or the new
+// one, never a mix); an invalid one is refused, logged with every problem's
+// line:column and reported on /healthz while the last good policy keeps
+// being served. A file caught half-written is just an invalid one: refused,
+// and read again on the next change.
 func (s *Server) Reload() error {
-	p, name, err := s.readPolicy()
+	_, err := s.reload(true)
+	return err
+}
+
+// reload is Reload; with force false it does nothing when the file holds
+// the same bytes as when it was last read (watch events that change
+// nothing: chmod, a sibling file, an editor's backup). It reports whether
+// it read a new version.
+func (s *Server) reload(force bool) (bool, error) {
+	p, name, data, err := s.readPolicy()
+	s.mu.Lock()
+	same := data != nil && bytes.Equal(data, s.lastData)
+	if data != nil {
+		s.lastData = data
+	}
+	s.mu.Unlock()
+	if same && !force {
+		return false, nil
+	}
 	if err == nil {
 		var b *bundle
 		if b, err = buildBundle(name, p, &s.statics, s.min, s.tmpl, s.opts.PublicURL+"/privacy"); err == nil {
@@ -162,14 +213,19 @@ func (s *Server) Reload() error {
 			} else {
 				s.opts.Log.Printf("policy %s loaded: fingerprint %s unchanged", name, b.config.Fingerprint)
 			}
-			return nil
+			return true, nil
 		}
 	}
+	// /healthz may be public: it names the file by its base name.
+	msg := err.Error()
+	if name != "" {
+		msg = strings.ReplaceAll(msg, name, filepath.Base(name))
+	}
 	s.mu.Lock()
-	s.refused = &refusal{At: time.Now().UTC(), File: name, Errors: strings.Split(err.Error(), "\n")}
+	s.refused = &refusal{At: time.Now().UTC(), File: filepath.Base(name), Errors: strings.Split(msg, "\n")}
 	s.mu.Unlock()
 	s.opts.Log.Printf("policy edit refused, still serving the last good policy:\n%v", err)
-	return err
+	return true, err
 }
 
 // loadDemo builds one bundle per example policy and the demo pages.
@@ -189,6 +245,7 @@ func (s *Server) loadDemo() error {
 		if err != nil {
 			return fmt.Errorf("embedded example policy is invalid: %w", err)
 		}
+		p.Site.PolicyURL = "" // the demo links to its own rendering of the policy
 		b, err := buildBundle(file, p, &s.statics, s.min, s.tmpl, s.opts.PublicURL+"/demo/"+name+"/privacy")
 		if err != nil {
 			return err
@@ -243,12 +300,16 @@ type demoPage struct {
 	Examples                                      []demoLink
 }
 
-// ServeHTTP routes a request. Only GET and HEAD exist.
+// ServeHTTP routes a request. Only GET and HEAD exist; every response,
+// errors included, carries the security headers. Paths are matched exactly
+// against names built in memory and never touch the file system, so
+// traversal ("/../", "%2e%2e", "//etc/passwd"), dotfiles and directory
+// paths all end in the same plain 404.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	setSecurityHeaders(w.Header(), s.opts.TrackerURL)
+	setHeaders(w.Header(), s.securityHeaders)
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		httpError(w, http.StatusMethodNotAllowed)
 		return
 	}
 	b := s.current.Load()
@@ -279,13 +340,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case ok && rest == "" && s.pages[p] != nil:
 			s.pages[p].serve(w, r)
 		default:
-			http.NotFound(w, r)
+			httpError(w, http.StatusNotFound)
 		}
 	case s.pages[p] != nil:
 		s.pages[p].serve(w, r)
 	default:
-		http.NotFound(w, r)
+		httpError(w, http.StatusNotFound)
 	}
+}
+
+// httpError writes the status text and nothing else: no Go error, no path.
+func httpError(w http.ResponseWriter, code int) {
+	h := w.Header()
+	h.Del("Content-Encoding")
+	h.Del("ETag")
+	h.Set("Cache-Control", "no-store")
+	http.Error(w, http.StatusText(code), code)
 }
 
 func servePrivacy(w http.ResponseWriter, r *http.Request, b *bundle) {
@@ -297,46 +367,162 @@ func servePrivacy(w http.ResponseWriter, r *http.Request, b *bundle) {
 	a.serve(w, r)
 }
 
+// health is what /healthz reports. It names the policy file by its base
+// name only: the server's directory layout is nobody's business.
+type health struct {
+	OK          bool      `json:"ok"`
+	Policy      string    `json:"policy"`
+	Fingerprint string    `json:"fingerprint"`
+	Version     string    `json:"version"`
+	LoadedAt    time.Time `json:"loadedAt"`
+	Wasm        bool      `json:"wasm"`
+	// EditPending is true when the file on disk was refused after the
+	// policy in force was loaded: the admin's last edit is not live.
+	EditPending bool     `json:"editPending"`
+	Refused     *refusal `json:"lastRefused,omitempty"`
+}
+
 // serveHealth reports the policy in force and the last refused edit.
 func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request, b *bundle) {
 	s.mu.Lock()
 	refused := s.refused
 	s.mu.Unlock()
-	body, _ := json.MarshalIndent(struct {
-		OK          bool      `json:"ok"`
-		Policy      string    `json:"policy"`
-		Fingerprint string    `json:"fingerprint"`
-		Version     string    `json:"version"`
-		LoadedAt    time.Time `json:"loadedAt"`
-		Wasm        bool      `json:"wasm"`
-		Refused     *refusal  `json:"lastRefused,omitempty"`
-	}{true, b.name, b.config.Fingerprint, b.policy.Site.Version, b.loadedAt, s.statics.wasm != nil, refused}, "", "  ")
+	hl := health{OK: true, Policy: filepath.Base(b.name), Fingerprint: b.config.Fingerprint, Version: b.policy.Site.Version, LoadedAt: b.loadedAt, Wasm: s.statics.wasm != nil, Refused: refused}
+	if s.opts.Policy == "" {
+		hl.Policy = b.name
+	}
+	hl.EditPending = refused != nil && refused.At.After(b.loadedAt)
+	body, _ := json.MarshalIndent(hl, "", "  ")
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(append(body, '\n'))
 }
 
-// setSecurityHeaders sets what every response carries. The CSP is for
-// doui's own pages; the loader and the wasm are fetched by other origins,
-// whose own CSP applies to them.
-func setSecurityHeaders(h http.Header, tracker string) {
-	h.Set("Content-Security-Policy", strings.Join([]string{
+// header is one response header, kept in order so that the server and the
+// rules `doui export` writes for nginx and static hosts are the same list.
+type header struct{ Name, Value string }
+
+func setHeaders(h http.Header, hs []header) {
+	for _, x := range hs {
+		h.Set(x.Name, x.Value)
+	}
+}
+
+// securityHeaders are what every response carries. The CSP is for doui's
+// own pages (/privacy, the demo): no inline script or style, no eval, only
+// 'wasm-unsafe-eval' for WebAssembly.instantiateStreaming. The loader and
+// the wasm are used by other origins, whose own CSP applies to them (see
+// docs-server.md for what a site adds). tracker is the demo tracker's
+// origin, allowed on the demo pages; empty outside the demo.
+func securityHeaders(publicURL, tracker string) []header {
+	csp := []string{
 		"default-src 'self'",
 		"script-src 'self' 'wasm-unsafe-eval' " + tracker,
 		"style-src 'self'",
 		"img-src 'self' data: " + tracker,
-		"frame-src " + tracker + " 'self'",
+		"frame-src 'self' " + tracker,
 		"connect-src 'self' " + tracker,
 		"object-src 'none'",
 		"base-uri 'none'",
 		"form-action 'self'",
 		"frame-ancestors 'none'",
-	}, "; "))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+	}
+	for i, d := range csp {
+		csp[i] = strings.Join(strings.Fields(d), " ")
+	}
+	hs := []header{
+		{"Content-Security-Policy", strings.Join(csp, "; ")},
+		{"X-Content-Type-Options", "nosniff"},
+		{"X-Frame-Options", "DENY"},
+		{"Referrer-Policy", "strict-origin-when-cross-origin"},
+		{"Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"},
+	}
+	if strings.HasPrefix(publicURL, "https://") {
+		hs = append(hs, header{"Strict-Transport-Security", "max-age=63072000"})
+	}
+	return hs
 }
 
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// Limits are the http.Server's timeouts and header limit; a zero field
+// takes the default. They exist as a value so tests can shrink them.
+type Limits struct {
+	// ReadHeader bounds the time to send the request headers (a slowloris
+	// client is cut off after it), Read the whole request, Write the
+	// response (a 3 MB identity wasm at 1 Mbps fits), Idle a kept-alive
+	// connection between requests, Shutdown how long in-flight requests
+	// may take to finish on SIGINT/SIGTERM.
+	ReadHeader, Read, Write, Idle, Shutdown time.Duration
+	// MaxHeaderBytes caps the request headers.
+	MaxHeaderBytes int
+}
+
+// defaultLimits are what `doui serve` uses.
+func defaultLimits() Limits {
+	return Limits{
+		ReadHeader:     5 * time.Second,
+		Read:           10 * time.Second,
+		Write:          60 * time.Second,
+		Idle:           120 * time.Second,
+		Shutdown:       10 * time.Second,
+		MaxHeaderBytes: 16 << 10,
+	}
+}
+
+func (l Limits) orDefault() Limits {
+	d := defaultLimits()
+	pick := func(v, def time.Duration) time.Duration {
+		if v > 0 {
+			return v
+		}
+		return def
+	}
+	l.ReadHeader, l.Read, l.Write = pick(l.ReadHeader, d.ReadHeader), pick(l.Read, d.Read), pick(l.Write, d.Write)
+	l.Idle, l.Shutdown = pick(l.Idle, d.Idle), pick(l.Shutdown, d.Shutdown)
+	if l.MaxHeaderBytes <= 0 {
+		l.MaxHeaderBytes = d.MaxHeaderBytes
+	}
+	return l
+}
+
+// newHTTPServer wraps h in an http.Server hardened with l.
+func newHTTPServer(h http.Handler, l Limits, errLog *log.Logger) *http.Server {
+	l = l.orDefault()
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: l.ReadHeader,
+		ReadTimeout:       l.Read,
+		WriteTimeout:      l.Write,
+		IdleTimeout:       l.Idle,
+		MaxHeaderBytes:    l.MaxHeaderBytes,
+		ErrorLog:          errLog,
+		// "OPTIONS *" reaches the handler (a 405 with the security
+		// headers) instead of net/http's bare 200.
+		DisableGeneralOptionsHandler: true,
+	}
+}
+
+// serveUntil serves srv on ln until ctx ends, then shuts down gracefully:
+// no new connections, requests in flight finish (for up to grace). It
+// returns nil after a clean shutdown.
+func serveUntil(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Duration) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

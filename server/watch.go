@@ -12,29 +12,41 @@ import (
 )
 
 // Watch reloads the policy when its file changes or the process gets
-// SIGHUP, until ctx ends. It watches the file's directory, not the file:
-// editors save by writing a temporary file and renaming it over the old one,
-// which replaces the inode a file watch would follow. Events are debounced
-// (50 ms) so a save in several writes is read once it is complete; a read
-// that catches a half-written file is refused like any bad edit and the next
-// event reads it again.
-func (s *Server) Watch(ctx context.Context) {
+// SIGHUP, until ctx ends.
+//
+// It watches the file's directory, not the file: editors save by writing a
+// temporary file and renaming it over the old one, which replaces the inode
+// a file watch would follow, and Kubernetes swaps a ConfigMap's "..data"
+// symlink without touching the file's own name. So any event in the
+// directory schedules a read, and a read that finds the same bytes as the
+// last one does nothing. Events are debounced (50 ms) so that a save in
+// several writes is normally read once, complete; a read that catches a
+// half-written file is refused like any bad edit (the last good policy is
+// still served) and the next write event reads it again.
+func (s *Server) Watch(ctx context.Context) { s.watch(ctx, nil) }
+
+// watch is Watch; ready, if not nil, is closed once the watcher is in
+// place, so that tests know their writes will be seen.
+func (s *Server) watch(ctx context.Context, ready chan<- struct{}) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 
 	var events <-chan fsnotify.Event
+	var errs <-chan error
 	w, err := fsnotify.NewWatcher()
 	if err == nil {
 		defer w.Close()
 		if err = w.Add(filepath.Dir(s.opts.Policy)); err == nil {
-			events = w.Events
+			events, errs = w.Events, w.Errors
 		}
 	}
 	if err != nil {
 		s.opts.Log.Printf("cannot watch %s (%v): reload with SIGHUP", s.opts.Policy, err)
 	}
-	abs, _ := filepath.Abs(s.opts.Policy)
+	if ready != nil {
+		close(ready)
+	}
 	var timer <-chan time.Time
 	for {
 		select {
@@ -43,12 +55,16 @@ func (s *Server) Watch(ctx context.Context) {
 		case <-hup:
 			s.Reload()
 		case ev := <-events:
-			if p, _ := filepath.Abs(ev.Name); p == abs && ev.Op&(fsnotify.Write|fsnotify.Create|fsnotify.Rename) != 0 {
+			if ev.Op&(fsnotify.Write|fsnotify.Create|fsnotify.Rename|fsnotify.Remove) != 0 {
 				timer = time.After(50 * time.Millisecond)
 			}
+		case err := <-errs:
+			// An overflowed queue may have dropped the event that matters.
+			s.opts.Log.Printf("watching %s: %v", s.opts.Policy, err)
+			timer = time.After(50 * time.Millisecond)
 		case <-timer:
 			timer = nil
-			s.Reload()
+			s.reload(false)
 		}
 	}
 }
