@@ -343,6 +343,7 @@ func TestGarbageCookieAsksAgain(t *testing.T) {
 }
 
 func TestWasmBlockedSendsNothing(t *testing.T) {
+	allowConsoleErrors(t) // the failed fetch is reported, which is right here
 	s := newSite(t, "")
 	ctx := browser(t)
 	run(t, ctx,

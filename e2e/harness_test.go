@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -221,25 +222,53 @@ func browser(t *testing.T) context.Context {
 	t.Cleanup(tcancel)
 	var consoleMu sync.Mutex
 	var console []string
+	var jsErrors []string
 	chromedp.ListenTarget(ctx, func(ev any) {
-		if e, ok := ev.(*network.EventLoadingFailed); ok && !e.Canceled && e.BlockedReason == "" {
-			consoleMu.Lock()
-			console = append(console, "loading failed: "+e.ErrorText)
-			consoleMu.Unlock()
+		consoleMu.Lock()
+		defer consoleMu.Unlock()
+		switch e := ev.(type) {
+		case *network.EventLoadingFailed:
+			if !e.Canceled && e.BlockedReason == "" {
+				console = append(console, "loading failed: "+e.ErrorText)
+			}
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.APITypeError || e.Type == runtime.APITypeWarning {
+				var parts []string
+				for _, a := range e.Args {
+					parts = append(parts, string(a.Value)+a.Description)
+				}
+				jsErrors = append(jsErrors, "console."+string(e.Type)+": "+strings.Join(parts, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			msg := e.ExceptionDetails.Text
+			if e.ExceptionDetails.Exception != nil {
+				msg += " " + e.ExceptionDetails.Exception.Description
+			}
+			jsErrors = append(jsErrors, "exception: "+msg)
 		}
 	})
 	if err := chromedp.Run(ctx, network.Enable()); err != nil {
 		t.Fatal(err)
 	}
+	// No console errors on the happy path: a test that provokes one on
+	// purpose says so with allowConsoleErrors.
 	t.Cleanup(func() {
+		consoleMu.Lock()
+		defer consoleMu.Unlock()
+		if len(jsErrors) > 0 && !allowed[t.Name()] {
+			t.Errorf("console errors in the page: %q", jsErrors)
+		}
 		if t.Failed() {
-			consoleMu.Lock()
 			t.Logf("browser events: %q", console)
-			consoleMu.Unlock()
 		}
 	})
 	return ctx
 }
+
+// allowed lists the tests that expect console errors (set before browser()).
+var allowed = map[string]bool{}
+
+func allowConsoleErrors(t *testing.T) { allowed[t.Name()] = true }
 
 func run(t *testing.T, ctx context.Context, actions ...chromedp.Action) {
 	t.Helper()
