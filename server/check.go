@@ -63,7 +63,15 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if name == "-" {
 			name = "<stdin>"
 		}
-		fmt.Fprintf(stdout, "%s: ok (fingerprint %s, %d categories, %d services)\n", name, p.Fingerprint(), len(p.Categories), len(p.Services))
+		fmt.Fprintf(stdout, "%s: ok (fingerprint %s, %s, %s)\n", name, p.Fingerprint(),
+			count(len(p.Categories), "category", "categories"), count(len(p.Services), "service", "services"))
 	}
 	return status
+}
+
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
