@@ -49,9 +49,9 @@ func TestSchemaAgrees(t *testing.T) {
 		}
 	}
 	tests := []struct {
-		name       string
-		old, new   string
-		schemaToo  bool // the schema refuses it as well
+		name      string
+		old, new  string
+		schemaToo bool // the schema refuses it as well
 	}{
 		{"unknown field", `"version": "1",`, `"version": "1", "verison": "2",`, true},
 		{"unknown top-level field", `"categories": [`, `"banner": {}, "categories": [`, true},
