@@ -138,6 +138,13 @@ func (a *asset) serve(w http.ResponseWriter, r *http.Request) {
 		h.Set("Content-Encoding", enc)
 		// Each representation has its own strong validator.
 		etag = strings.TrimSuffix(a.etag, `"`) + "-" + enc + `"`
+		// ServeContent leaves out Content-Length for an encoded body (it
+		// cannot know the range is over the encoded bytes); without a
+		// Range the length is simply the variant's, and a length lets
+		// HEAD answer and the browser show progress instead of chunking.
+		if r.Header.Get("Range") == "" {
+			h.Set("Content-Length", strconv.Itoa(len(body)))
+		}
 	}
 	h.Set("ETag", etag)
 	http.ServeContent(w, r, "", a.modtime, bytes.NewReader(body))
