@@ -41,6 +41,7 @@ test-browser: wasm
 bench: wasm
 	$(GO) test -run='^$$' -bench=. -benchmem ./banner ./policyjson ./server
 	$(GO) test -count=1 -timeout 20m -run='^TestBrowserBench$$' -v ./e2e -bench-browser
+	$(GO) test -count=1 -timeout 10m -run='^TestWrkBench$$' -v ./e2e -bench-wrk
 
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=60s ./policyjson
