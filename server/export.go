@@ -50,8 +50,10 @@ type exportFile struct {
 func runExport(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("doui export", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	// The two of serve's flags that matter for static files.
 	var f serveFlags
-	f.register(fs)
+	fs.StringVar(&f.policy, "policy", "", "policy JSON file to export; empty exports the embedded demo policy")
+	fs.StringVar(&f.public, "public-url", "", "URL the exported files will be served at, e.g. https://consent.example.go.jp (required)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), exportUsage)
 		fs.PrintDefaults()
