@@ -1,0 +1,491 @@
+package e2e
+
+// Real tracker snippets (GA4's gtag.js, a Tag Manager container, YouTube
+// embeds, Matomo Cloud) exactly as their vendors publish them, in
+// testdata/trackers/, against fake vendors that answer on the real host
+// names: Chromium's --host-resolver-rules maps those names to 127.0.0.3,
+// where one TLS server on port 443 answers for all of them, so the
+// snippets keep their https:// URLs byte for byte. Its certificate is made
+// at run time and the tab ignores certificate errors (Security domain), the
+// only concession to the test setting. The site runs on www.site.localhost
+// (Chromium resolves *.localhost to 127.0.0.1) so that trackers can set
+// cookies on a parent domain, as GA does, and doui must delete them there.
+//
+// Matomo Cloud's tracking endpoint (doui-demo.matomo.cloud) is not among
+// the mapped names, so its hits are caught in the browser with the Fetch
+// domain, answered there and counted with the rest.
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"math/big"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/security"
+	"github.com/chromedp/chromedp"
+)
+
+const trackersPolicy = "e2e/testdata/trackers/policy.json"
+
+// vendors are the fake Google, YouTube and Matomo servers. Every request
+// is recorded as host+path (and its ?via= when a test page names the way
+// it was inserted).
+type vendors struct {
+	mu   sync.Mutex
+	reqs []string // host+path?query, in arrival order
+}
+
+func (v *vendors) record(u *url.URL, host string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.reqs = append(v.reqs, host+u.Path+"?"+u.RawQuery)
+}
+
+// count is the number of requests whose host+path starts with prefix; ""
+// counts all.
+func (v *vendors) count(prefix string) int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	n := 0
+	for _, r := range v.reqs {
+		if strings.HasPrefix(r, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+// byHost is the number of requests per host, for logs and reports.
+func (v *vendors) byHost() map[string]int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	out := map[string]int{}
+	for _, r := range v.reqs {
+		host, _, _ := strings.Cut(r, "/")
+		out[host]++
+	}
+	return out
+}
+
+// via counts the requests carrying ?via=, by its value.
+func (v *vendors) via() map[string]int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	out := map[string]int{}
+	for _, r := range v.reqs {
+		_, q, _ := strings.Cut(r, "?")
+		if vals, err := url.ParseQuery(q); err == nil && vals.Get("via") != "" {
+			out[vals.Get("via")]++
+		}
+	}
+	return out
+}
+
+func (v *vendors) all() []string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return append([]string(nil), v.reqs...)
+}
+
+// The fake vendors' scripts behave like the real ones in what this test
+// looks at: gtag.js reads the dataLayer (Consent Mode, config), honours
+// ga-disable-<ID>, sets _ga, _ga_<container> and _gid on the highest domain
+// it may (GA's cookie_domain 'auto') and sends /g/collect; gtm.js loads the
+// container's Google tag the way GTM does and notes the events it sees;
+// matomo.js reads _paq, sets _pk_id/_pk_ses and hits the tracker URL.
+const fakeGtag = `(function () {
+  var q = new URL(document.currentScript.src).searchParams, l = q.get('l') || 'dataLayer';
+  var dl = window[l] = window[l] || [];
+  var f = window.__fake = window.__fake || {};
+  f.gtag = (f.gtag || 0) + 1;
+  var consent = {}, ids = [];
+  function cookie(name, value, days) {
+    var p = location.hostname.split('.');
+    for (var i = p.length - 1; i >= 0; i--) {
+      var dom = p.slice(i).join('.');
+      document.cookie = name + '=' + value + '; path=/; max-age=' + days * 86400 + '; domain=' + dom;
+      if (document.cookie.indexOf(name + '=' + value) >= 0) return;
+    }
+    document.cookie = name + '=' + value + '; path=/; max-age=' + days * 86400;
+  }
+  function hit(id, en) {
+    if (window['ga-disable-' + id] === true) { (f.disabledHits = f.disabledHits || []).push(id); return; }
+    var granted = consent.analytics_storage === 'granted';
+    if (granted) {
+      cookie('_ga', 'GA1.1.1234567890.1700000000', 400);
+      cookie('_ga_' + id.slice(2), 'GS1.1.1700000000.1.0.1700000000.0.0.0', 400);
+      cookie('_gid', 'GA1.1.987654321.1700000000', 1);
+    }
+    new Image().src = 'https://www.google-analytics.com/g/collect?v=2&tid=' + id + '&en=' + en + '&gcs=' + (granted ? 'G101' : 'G100');
+  }
+  function cmd(a) {
+    if (!a || typeof a.length != 'number' || typeof a == 'string') return;
+    if (a[0] == 'consent' && a[2]) for (var k in a[2]) consent[k] = a[2][k];
+    if (a[0] == 'config') { ids.push(a[1]); hit(a[1], 'page_view'); }
+    if (a[0] == 'event') for (var i = 0; i < ids.length; i++) hit(ids[i], a[1]);
+  }
+  for (var i = 0; i < dl.length; i++) cmd(dl[i]);
+  var push = dl.push;
+  dl.push = function () { for (var i = 0; i < arguments.length; i++) cmd(arguments[i]); return push.apply(dl, arguments); };
+  if (q.get('cx') == 'c') { ids.push(q.get('id')); hit(q.get('id'), 'page_view'); }
+})();`
+
+const fakeGTM = `(function () {
+  var q = new URL(document.currentScript.src).searchParams, l = q.get('l') || 'dataLayer';
+  var dl = window[l] = window[l] || [];
+  var f = window.__fake = window.__fake || {};
+  f.gtm = (f.gtm || 0) + 1;
+  f.gtmEvents = f.gtmEvents || [];
+  function ev(e) { if (e && typeof e == 'object' && e.event) f.gtmEvents.push(e.event); }
+  for (var i = 0; i < dl.length; i++) ev(dl[i]);
+  var push = dl.push;
+  dl.push = function () { for (var i = 0; i < arguments.length; i++) ev(arguments[i]); return push.apply(dl, arguments); };
+  // The container's one tag, a Google tag for GA4, loaded as GTM loads it.
+  var s = document.createElement('script'), first = document.getElementsByTagName('script')[0];
+  s.async = true;
+  s.src = 'https://www.googletagmanager.com/gtag/js?id=G-DOUIGTM01&l=' + l + '&cx=c';
+  first.parentNode.insertBefore(s, first);
+})();`
+
+const fakeMatomo = `(function () {
+  var p = window._paq = window._paq || [], f = window.__fake = window.__fake || {}, url = '', site = '', views = 0;
+  f.matomo = (f.matomo || 0) + 1;
+  function cmd(a) {
+    if (a[0] == 'setTrackerUrl') url = a[1];
+    if (a[0] == 'setSiteId') site = a[1];
+    if (a[0] == 'trackPageView') views++;
+  }
+  function send() {
+    for (; views > 0 && url && site; views--) {
+      document.cookie = '_pk_id.' + site + '.d0e1=a1b2c3d4e5f60718.1700000000.; path=/; max-age=' + 393 * 86400;
+      document.cookie = '_pk_ses.' + site + '.d0e1=1; path=/; max-age=1800';
+      new Image().src = url + '?idsite=' + site + '&rec=1&action_name=' + encodeURIComponent(document.title);
+    }
+  }
+  for (var i = 0; i < p.length; i++) cmd(p[i]);
+  send();
+  window._paq = { push: function () { for (var i = 0; i < arguments.length; i++) cmd(arguments[i]); send(); } };
+})();`
+
+func (v *vendors) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	host, _, _ := strings.Cut(r.Host, ":")
+	v.record(r.URL, host)
+	w.Header().Set("Cache-Control", "no-store")
+	js := func(s string) {
+		w.Header().Set("Content-Type", "text/javascript")
+		fmt.Fprint(w, s)
+	}
+	switch p := r.URL.Path; {
+	case host == "www.googletagmanager.com" && p == "/gtag/js":
+		js(fakeGtag)
+	case host == "www.googletagmanager.com" && p == "/gtm.js":
+		js(fakeGTM)
+	case host == "cdn.matomo.cloud" && strings.HasSuffix(p, "/matomo.js"):
+		js(fakeMatomo)
+	case strings.HasPrefix(p, "/embed/"):
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><title>video</title><p>video</p><script src="/s/player/doui/player.js"></script>`)
+	case strings.HasPrefix(p, "/s/player/"):
+		js(`document.body.dataset.player = 'ready';`)
+	default:
+		w.Header().Set("Content-Type", "image/gif")
+		w.Write([]byte("GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"))
+	}
+}
+
+// vendorHosts are the names the fake answers for (the resolver rules of
+// browserFlags map them to 127.0.0.3).
+var vendorHosts = []string{"www.googletagmanager.com", "www.google-analytics.com", "www.youtube.com", "www.youtube-nocookie.com", "cdn.matomo.cloud"}
+
+// vendorAddr is fixed: the snippets say https://host/ with no port. Port 443
+// needs root (which the test machine has) or CAP_NET_BIND_SERVICE; another
+// test binary holding it is waited for.
+const vendorAddr = "127.0.0.3:443"
+
+func startVendors(t *testing.T) *vendors {
+	t.Helper()
+	v := &vendors{}
+	cert := selfSigned(t, vendorHosts)
+	var ln net.Listener
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		var err error
+		ln, err = net.Listen("tcp", vendorAddr)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, syscall.EADDRINUSE) || time.Now().After(deadline) {
+			t.Fatalf("fake vendors need %s: %v", vendorAddr, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	srv := &http.Server{Handler: v, TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}}, ErrorLog: log.New(io.Discard, "", 0)}
+	go srv.ServeTLS(ln, "", "")
+	t.Cleanup(func() { srv.Close() })
+	return v
+}
+
+func selfSigned(t *testing.T, hosts []string) tls.Certificate {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(time.Now().UnixNano()),
+		Subject:      pkix.Name{CommonName: hosts[0]},
+		DNSNames:     hosts,
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(24 * time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
+
+// trackerSite serves testdata/trackers/*.html on www.site.localhost with
+// {{DOUI}} and {{LANG}} filled in.
+type trackerSite struct {
+	URL  string // http://www.site.localhost:port
+	doui *douiServer
+	v    *vendors
+}
+
+func newTrackerSite(t *testing.T) *trackerSite {
+	t.Helper()
+	s := &trackerSite{doui: startDoui(t, trackersPolicy), v: startVendors(t)}
+	origin := serveOn(t, "127.0.0.1", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := filepath.Base(r.URL.Path)
+		data, err := os.ReadFile(filepath.Join("testdata", "trackers", name))
+		if err != nil || !strings.HasSuffix(name, ".html") {
+			http.NotFound(w, r)
+			return
+		}
+		lang := r.URL.Query().Get("lang")
+		if lang == "" {
+			lang = "ja"
+		}
+		page := strings.NewReplacer("{{DOUI}}", s.doui.URL, "{{LANG}}", lang).Replace(string(data))
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		fmt.Fprint(w, page)
+	}))
+	_, port, _ := strings.Cut(strings.TrimPrefix(origin, "http://"), ":")
+	s.URL = "http://www.site.localhost:" + port
+	return s
+}
+
+// tab is a fresh Chromium that accepts the fake vendors' certificate and
+// answers Matomo Cloud's tracking endpoint, counting it with the rest.
+func (s *trackerSite) tab(t *testing.T) context.Context {
+	t.Helper()
+	ctx := browser(t)
+	chromedp.ListenTarget(ctx, func(ev any) {
+		e, ok := ev.(*fetch.EventRequestPaused)
+		if !ok {
+			return
+		}
+		if u, err := url.Parse(e.Request.URL); err == nil {
+			s.v.record(u, u.Hostname())
+		}
+		go chromedp.Run(ctx, fetch.FulfillRequest(e.RequestID, 204))
+	})
+	run(t, ctx,
+		security.SetIgnoreCertificateErrors(true),
+		fetch.Enable().WithPatterns([]*fetch.RequestPattern{{URLPattern: "*://doui-demo.matomo.cloud/*"}}),
+	)
+	t.Cleanup(func() { t.Logf("requests per host: %v", s.v.byHost()) })
+	return ctx
+}
+
+func (s *trackerSite) open(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	run(t, ctx, chromedp.Navigate(s.URL+"/"+page), waitReady(), settle())
+}
+
+// prefs opens the preferences from the page's own link, sets each listed
+// category's toggle and saves. A save that withdraws a category whose
+// scripts ran reloads the page; wait for the new page's doui.
+func prefs(t *testing.T, ctx context.Context, set map[string]bool, reloads bool) {
+	t.Helper()
+	run(t, ctx,
+		click(`footer [data-doui-action="preferences"]`),
+		chromedp.WaitVisible(`[data-doui="preferences"]`, chromedp.ByQuery),
+	)
+	for cat, on := range set {
+		run(t, ctx, chromedp.Evaluate(`(() => { const i = document.querySelector('input[data-doui-category="`+cat+`"]'); if (i.checked !== `+fmt.Sprint(on)+`) i.click(); })()`, nil))
+	}
+	if reloads {
+		run(t, ctx, chromedp.Evaluate(`window.__before = 1`, nil))
+	}
+	run(t, ctx, click(`[data-doui="preferences"] [data-doui-action="save"]`))
+	if reloads {
+		// The old page's execution context goes away under the poll: retry.
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			var fresh bool
+			err := chromedp.Run(ctx, chromedp.Evaluate(`window.__before === undefined && !!window.doui && window.doui.ready === true`, &fresh))
+			if err == nil && fresh {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no reload after withdrawal (last error %v)", err)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	run(t, ctx, settle())
+}
+
+func evalJSON(t *testing.T, ctx context.Context, expr string, out any) {
+	t.Helper()
+	var s string
+	run(t, ctx, chromedp.Evaluate(`JSON.stringify(`+expr+`)`, &s))
+	if err := json.Unmarshal([]byte(s), out); err != nil {
+		t.Fatalf("%s: %v (%s)", expr, err, s)
+	}
+}
+
+// consentCalls lists the dataLayer's gtag('consent', …) calls and every
+// other entry as its first element or event name, in order.
+func dataLayerSummary(t *testing.T, ctx context.Context) []string {
+	t.Helper()
+	var out []string
+	evalJSON(t, ctx, `(window.dataLayer || []).map(e => {
+		if (e && typeof e.length == 'number') {
+			const a = Array.from(e);
+			if (a[0] === 'consent') return 'consent ' + a[1] + ' analytics_storage=' + a[2].analytics_storage;
+			return String(a[0]);
+		}
+		return 'event ' + (e && e.event);
+	})`, &out)
+	return out
+}
+
+func gaCookies(c map[string]string) []string {
+	var out []string
+	for k := range c {
+		if k == "_ga" || k == "_gid" || strings.HasPrefix(k, "_ga_") || strings.HasPrefix(k, "_pk_") {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func gaDisabled(t *testing.T, ctx context.Context) map[string]bool {
+	t.Helper()
+	out := map[string]bool{}
+	evalJSON(t, ctx, `{"G-DOUITEST1": window['ga-disable-G-DOUITEST1'] === true, "G-DOUIGTM01": window['ga-disable-G-DOUIGTM01'] === true}`, &out)
+	return out
+}
+
+// TestGA4Snippet: Consent Mode defaults first, ga-disable set, nothing
+// from Google before consent or after reject; one gtag.js and one hit with
+// analytics_storage granted after accept; after withdrawal the cookies are
+// gone on every domain and stay gone, and nothing is requested again.
+func TestGA4Snippet(t *testing.T) {
+	s := newTrackerSite(t)
+	ctx := s.tab(t)
+	s.open(t, ctx, "ga4.html")
+
+	var first []any
+	evalJSON(t, ctx, `Array.from(window.dataLayer[0])`, &first)
+	want := map[string]any{"ad_personalization": "denied", "ad_storage": "denied", "ad_user_data": "denied", "analytics_storage": "denied",
+		"functionality_storage": "denied", "personalization_storage": "denied", "security_storage": "granted", "wait_for_update": 500.0}
+	if len(first) != 3 || first[0] != "consent" || first[1] != "default" || fmt.Sprint(first[2]) != fmt.Sprint(want) {
+		t.Errorf("dataLayer[0]: got %v, want [consent default %v]", first, want)
+	}
+	if d := gaDisabled(t, ctx); !d["G-DOUITEST1"] || !d["G-DOUIGTM01"] {
+		t.Errorf("ga-disable before consent: %v", d)
+	}
+	if n := s.v.count(""); n != 0 {
+		t.Fatalf("vendor requests before consent: %d %v", n, s.v.all())
+	}
+
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="reject-all"]`), settle())
+	s.open(t, ctx, "ga4.html")
+	if n := s.v.count(""); n != 0 {
+		t.Fatalf("vendor requests after reject and reload: %d %v", n, s.v.all())
+	}
+	if got := dataLayerSummary(t, ctx); len(got) < 1 || got[0] != "consent default analytics_storage=denied" {
+		t.Errorf("dataLayer after reject: %q", got)
+	}
+
+	prefs(t, ctx, map[string]bool{"analytics": true}, false)
+	if n := s.v.count("www.googletagmanager.com/gtag/js"); n != 1 {
+		t.Errorf("gtag.js after accepting analytics: got %d want 1", n)
+	}
+	if n := s.v.count("www.google-analytics.com/g/collect"); n != 1 {
+		t.Errorf("GA hits after accepting analytics: got %d want 1 (%v)", n, s.v.all())
+	}
+	for _, r := range s.v.all() {
+		if strings.Contains(r, "/g/collect") && !strings.Contains(r, "gcs=G101") {
+			t.Errorf("GA hit without analytics_storage granted: %s", r)
+		}
+	}
+	got := dataLayerSummary(t, ctx)
+	wantDL := []string{"consent default analytics_storage=denied", "consent update analytics_storage=denied", "event doui_consent_update",
+		"consent update analytics_storage=granted", "event doui_consent_update", "js", "config"}
+	if strings.Join(got, "|") != strings.Join(wantDL, "|") {
+		t.Errorf("dataLayer order:\n got %q\nwant %q", got, wantDL)
+	}
+	if d := gaDisabled(t, ctx); d["G-DOUITEST1"] || d["G-DOUIGTM01"] {
+		t.Errorf("ga-disable after accept: %v", d)
+	}
+	if c := gaCookies(cookies(t, ctx)); strings.Join(c, ",") != "_ga,_ga_DOUITEST1,_gid" {
+		t.Fatalf("GA cookies after accept: %v", c)
+	}
+	var domain string
+	run(t, ctx, chromedp.Evaluate(`(async () => (await cookieStore.get('_ga')).domain)()`, &domain, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	if domain != "site.localhost" {
+		t.Errorf("_ga domain: got %q, want site.localhost (GA's cookie_domain auto)", domain)
+	}
+
+	// Withdraw: scripts ran, so doui reloads; the new page must neither
+	// load Google nor have its cookies.
+	before := s.v.count("")
+	prefs(t, ctx, map[string]bool{"analytics": false}, true)
+	if c := gaCookies(cookies(t, ctx)); len(c) != 0 {
+		t.Errorf("cookies after withdrawal: %v", c)
+	}
+	if d := gaDisabled(t, ctx); !d["G-DOUITEST1"] || !d["G-DOUIGTM01"] {
+		t.Errorf("ga-disable after withdrawal: %v", d)
+	}
+	s.open(t, ctx, "ga4.html")
+	if n := s.v.count(""); n != before {
+		t.Errorf("vendor requests after withdrawal and reload: got %d new", n-before)
+	}
+	if c := gaCookies(cookies(t, ctx)); len(c) != 0 {
+		t.Errorf("cookies on the next page: %v", c)
+	}
+	if got := dataLayerSummary(t, ctx); len(got) < 2 || got[0] != "consent default analytics_storage=denied" || got[1] != "consent update analytics_storage=denied" {
+		t.Errorf("dataLayer on the next page: %q", got)
+	}
+}
