@@ -222,14 +222,14 @@ func TestExportServedByNginx(t *testing.T) {
 		path, accept, ctype, enc, cache string
 		cors                            bool
 	}{
-		{"/doui.js", "br", "text/javascript; charset=utf-8", "br", "public, max-age=300, must-revalidate", true},
-		{"/doui.js", "gzip", "text/javascript; charset=utf-8", "gzip", "public, max-age=300, must-revalidate", true},
-		{"/doui.js", "identity", "text/javascript; charset=utf-8", "", "public, max-age=300, must-revalidate", true},
+		{"/doui.js", "br", "text/javascript; charset=utf-8", "br", "no-cache", true},
+		{"/doui.js", "gzip", "text/javascript; charset=utf-8", "gzip", "no-cache", true},
+		{"/doui.js", "identity", "text/javascript; charset=utf-8", "", "no-cache", true},
 		{wasmPath, "br", "application/wasm", "br", "public, max-age=31536000, immutable", true},
 		{wasmPath, "gzip", "application/wasm", "gzip", "public, max-age=31536000, immutable", true},
-		{"/policy.json", "gzip", "application/json", "gzip", "public, max-age=300, must-revalidate", true},
-		{"/privacy", "gzip", "text/html; charset=utf-8", "gzip", "public, max-age=300, must-revalidate", false},
-		{"/privacy?lang=en", "", "text/html; charset=utf-8", "", "public, max-age=300, must-revalidate", false},
+		{"/policy.json", "gzip", "application/json", "gzip", "no-cache", true},
+		{"/privacy", "gzip", "text/html; charset=utf-8", "gzip", "no-cache", false},
+		{"/privacy?lang=en", "", "text/html; charset=utf-8", "", "no-cache", false},
 	}
 	if !fileExists(brotliModule) {
 		tests = tests[1:]

@@ -101,12 +101,13 @@ func acceptedEncodings(header string) map[string]bool {
 }
 
 // Cache policies: a content-hashed name never changes meaning, so it is
-// cached for a year; the fixed names (doui.js, policy.json, pages) change
-// when the policy does and are revalidated after five minutes, which is
-// how long a policy edit can take to reach a returning visitor.
+// cached for a year. The fixed names (doui.js, policy.json, pages) are
+// "no-cache": stored, but revalidated on every use (a cheap 304 with the
+// strong ETag), because a policy edit must reach visitors within a second,
+// not after a max-age.
 const (
 	cacheImmutable = "public, max-age=31536000, immutable"
-	cacheShort     = "public, max-age=300, must-revalidate"
+	cacheShort     = "no-cache"
 )
 
 // headers are a's own response headers, the same whether the server sends

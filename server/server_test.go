@@ -54,7 +54,7 @@ func get(t *testing.T, h http.Handler, method, target string, hdr ...string) *ht
 
 func TestRoutes(t *testing.T) {
 	s := newTestServer(t)
-	const immutable, short = "public, max-age=31536000, immutable", "public, max-age=300, must-revalidate"
+	const immutable, short = "public, max-age=31536000, immutable", "no-cache"
 	tests := []struct {
 		path, ctype, cache string
 		cors               bool
