@@ -319,13 +319,49 @@ func (a *app) closePreferences() {
 }
 
 // restoreFocus runs on the dialog's close event (button, Escape or a
-// choice) and gives focus back to what opened it.
+// choice) and gives focus back to what opened it. When a choice hid the
+// opener (the banner's button), focus goes to the reopen button if it is
+// shown; otherwise the browser puts it back at the start of the page.
 func (a *app) restoreFocus() {
 	var x jsx
-	if a.opener.Type() == safejs.TypeObject && x.boolean(x.get(a.opener, "isConnected")) {
+	if a.opener.Type() == safejs.TypeObject && x.boolean(x.get(a.opener, "isConnected")) && x.boolean(x.call(a.opener, "checkVisibility")) {
 		x.call(a.opener, "focus")
+	} else if re := a.query("reopen"); !re.IsUndefined() && !x.boolean(x.get(re, "hidden")) {
+		x.call(re, "focus")
 	}
 	a.opener = safejs.Null()
+}
+
+// focusables are doui's own focusable elements, in document order; the
+// markup of every language has the same ones, so an index carries over a
+// language switch.
+const focusables = "a[href], button, input, summary"
+
+func (a *app) focusIndex(el safejs.Value) int {
+	var x jsx
+	if el.Type() != safejs.TypeObject || !x.boolean(x.call(a.root, "contains", el)) {
+		return -1
+	}
+	i, found := 0, -1
+	x.each(x.call(a.root, "querySelectorAll", focusables), func(e safejs.Value) {
+		if found < 0 && e.Equal(el) {
+			found = i
+		}
+		i++
+	})
+	return found
+}
+
+func (a *app) focusAt(i int) safejs.Value {
+	var x jsx
+	if i < 0 {
+		return safejs.Null()
+	}
+	el := x.call(x.call(a.root, "querySelectorAll", focusables), "item", i)
+	if el.Type() != safejs.TypeObject {
+		return safejs.Null()
+	}
+	return el
 }
 
 // switchLanguage re-renders doui's markup in another of the policy's
@@ -337,13 +373,19 @@ func (a *app) switchLanguage(lang string) {
 		return
 	}
 	wasOpen := x.boolean(x.get(a.query("preferences"), "open"))
-	opener := a.opener
+	// The opener may be doui's own button, which is about to be replaced by
+	// its twin in the other language.
+	opener, at := a.opener, a.focusIndex(a.opener)
+	a.unlistenDialog() // closing the old dialog must not move focus
 	a.closePreferences()
 	a.lang = lang
 	x.set(a.st, "lang", lang)
 	x.set(a.root, "innerHTML", markup)
 	a.listenDialog()
 	a.render()
+	if at >= 0 {
+		opener = a.focusAt(at)
+	}
 	if wasOpen {
 		a.openPreferences()
 		a.opener = opener
@@ -362,10 +404,24 @@ func (a *app) listenDialog() {
 	if dlg.IsUndefined() {
 		return
 	}
-	if a.onClose != nil {
-		a.onClose.Release() // its dialog was replaced
-	}
+	a.unlistenDialog()
 	fn := a.callback(func([]safejs.Value) { a.restoreFocus() })
 	a.onClose = &fn
 	x.call(dlg, "addEventListener", "close", fn)
+}
+
+// unlistenDialog removes and releases the close listener, so that no event
+// of a replaced dialog ever calls a released function.
+func (a *app) unlistenDialog() {
+	if a.onClose == nil {
+		return
+	}
+	var x jsx
+	// It was added to the dialog now in the markup (listenDialog runs
+	// after every replacement).
+	if dlg := a.query("preferences"); !dlg.IsUndefined() {
+		x.call(dlg, "removeEventListener", "close", *a.onClose)
+	}
+	a.onClose.Release()
+	a.onClose = nil
 }

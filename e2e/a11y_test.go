@@ -1,0 +1,776 @@
+package e2e
+
+// Accessibility and language: axe-core on the banner, the open preferences
+// and /privacy (ja and en, light and dark), a keyboard-only walk, equal
+// prominence of accept and reject, contrast, reduced motion, 320 px and
+// 200 % zoom, the live-region announcement, the language order, and
+// screenshots to look at (e2e/screenshots/, gitignored).
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+var readmeShots = flag.Bool("readme-shots", false, "also write the README screenshots docs/screenshot-{ja,en}.png")
+
+// a11ySite is doui with the demo policy and a plain public-sector page on
+// its own origin. Query: ?lang=ja|en (the page's <html lang>, "none" for
+// no attribute), &force=ja|en (data-lang on the snippet).
+type a11ySite struct {
+	URL  string
+	doui *douiServer
+}
+
+const a11yPage = `<!doctype html>
+<html%s>
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>%s</title>
+<script src="%s/doui.js"%s></script>
+<style>
+:root { color-scheme: light dark; }
+body { margin: 0; font: 16px/1.8 "Noto Sans CJK JP", "Noto Sans JP", sans-serif; background: #fff; color: #1a1a1a; }
+@media (prefers-color-scheme: dark) { body { background: #121212; color: #eee; } a { color: #a8c7fa; } }
+header, footer { padding: 12px 24px; border-bottom: 1px solid #888; }
+footer { border-top: 1px solid #888; border-bottom: 0; margin-bottom: 60vh; }
+main { max-width: 48rem; margin: 0 auto; padding: 16px 24px; }
+iframe { max-width: 100%%; border: 0; }
+</style>
+</head>
+<body>
+<header><p>%s</p></header>
+<main><h1>%s</h1><p>%s</p><p>%s</p>
+<iframe data-consent="media" data-src="https://www.youtube-nocookie.com/embed/x" title="%s" width="560" height="315"></iframe></main>
+<footer><nav aria-label="%s"><a href="#" data-doui-action="preferences">%s</a></nav></footer>
+</body>
+</html>`
+
+var a11yTexts = map[string][]string{
+	"ja": {"デモ省", "デモ省", "新着情報", "令和7年度の予算について、概要と資料を公開しました。", "申請の手続きは、各種手続きのページをご覧ください。", "動画", "サイトの設定", "Cookie の設定"},
+	"en": {"Ministry of Demonstration", "Ministry of Demonstration", "What's new", "The outline and documents of the FY2025 budget are now published.", "For applications, see the procedures page.", "video", "Site settings", "Cookie settings"},
+}
+
+func newA11ySite(t *testing.T) *a11ySite {
+	t.Helper()
+	s := &a11ySite{doui: startDoui(t, "web/policies/demo.json")}
+	s.URL = serveOn(t, "127.0.0.5", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lang := r.URL.Query().Get("lang")
+		htmlLang := ` lang="` + lang + `"`
+		switch lang {
+		case "":
+			lang, htmlLang = "ja", ` lang="ja"`
+		case "none":
+			htmlLang = ""
+		}
+		tx := a11yTexts[lang]
+		if tx == nil {
+			tx = a11yTexts["en"]
+		}
+		force := ""
+		if f := r.URL.Query().Get("force"); f != "" {
+			force = ` data-lang="` + f + `"`
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, a11yPage, htmlLang, tx[0], s.doui.URL, force, tx[1], tx[2], tx[3], tx[4], tx[5], tx[6], tx[7])
+	}))
+	return s
+}
+
+func (s *a11ySite) open(t *testing.T, ctx context.Context, query string) {
+	t.Helper()
+	run(t, ctx, chromedp.Navigate(s.URL+"/"+query), waitReady())
+}
+
+// media emulates the user's preferences: prefers-color-scheme and
+// prefers-reduced-motion ("" leaves one as the browser has it).
+func media(scheme, motion string) chromedp.Action {
+	var f []*emulation.MediaFeature
+	if scheme != "" {
+		f = append(f, &emulation.MediaFeature{Name: "prefers-color-scheme", Value: scheme})
+	}
+	if motion != "" {
+		f = append(f, &emulation.MediaFeature{Name: "prefers-reduced-motion", Value: motion})
+	}
+	return emulation.SetEmulatedMedia().WithFeatures(f)
+}
+
+// viewport sets the CSS viewport; scale 2 at half the window's size is the
+// browser's 200 % zoom.
+func viewport(w, h int64, scale float64) chromedp.Action {
+	return emulation.SetDeviceMetricsOverride(w, h, scale, false)
+}
+
+func awaitPromise(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }
+
+var axeOnce struct {
+	sync.Once
+	src string
+	err error
+}
+
+// axeSource is axe-core's browser build from e2e/node_modules (npm ci
+// --prefix e2e).
+func axeSource(t *testing.T) string {
+	t.Helper()
+	axeOnce.Do(func() {
+		var b []byte
+		b, axeOnce.err = os.ReadFile(filepath.Join("node_modules", "axe-core", "axe.min.js"))
+		axeOnce.src = string(b)
+	})
+	if axeOnce.err != nil {
+		t.Fatalf("axe-core not installed (run: npm ci --prefix e2e): %v", axeOnce.err)
+	}
+	return axeOnce.src
+}
+
+type axeNode struct {
+	Target  []string `json:"target"`
+	Summary string   `json:"summary"`
+	HTML    string   `json:"html"`
+}
+
+type axeRule struct {
+	ID     string    `json:"id"`
+	Impact string    `json:"impact"`
+	Help   string    `json:"help"`
+	Nodes  []axeNode `json:"nodes"`
+}
+
+type axeResults struct {
+	Version    string    `json:"version"`
+	Violations []axeRule `json:"violations"`
+	Incomplete []axeRule `json:"incomplete"`
+	Passes     int       `json:"passes"`
+}
+
+// checkAxe runs axe-core on the whole page (every rule it runs by default:
+// WCAG 2.0–2.2 A and AA and best practices) and fails on any violation.
+func checkAxe(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	var ok bool
+	run(t, ctx, chromedp.Evaluate(axeSource(t)+";\ntrue", &ok))
+	var res axeResults
+	run(t, ctx, chromedp.Evaluate(`axe.run(document, {resultTypes: ['violations', 'incomplete']}).then(r => {
+		const rules = list => list.map(v => ({id: v.id, impact: v.impact || '', help: v.help,
+			nodes: v.nodes.map(n => ({target: n.target.map(String), summary: n.failureSummary || '', html: n.html.slice(0, 160)}))}));
+		return {version: r.testEngine.version, violations: rules(r.violations), incomplete: rules(r.incomplete), passes: r.passes.length};
+	})`, &res, awaitPromise))
+	var inc []string
+	for _, r := range res.Incomplete {
+		inc = append(inc, fmt.Sprintf("%s×%d", r.ID, len(r.Nodes)))
+	}
+	t.Logf("axe %s on %s: %d violations, %d rules passed, needs review: %v", res.Version, what, len(res.Violations), res.Passes, inc)
+	for _, v := range res.Violations {
+		for _, n := range v.Nodes {
+			t.Errorf("axe %s: %s (%s) at %v: %s\n  %s", what, v.ID, v.Impact, n.Target, v.Help, strings.ReplaceAll(n.Summary, "\n", "\n  "))
+		}
+	}
+}
+
+func TestAxe(t *testing.T) {
+	axeSource(t)
+	for _, lang := range []string{"ja", "en"} {
+		for _, scheme := range []string{"light", "dark"} {
+			t.Run(lang+"-"+scheme, func(t *testing.T) {
+				t.Parallel()
+				s := newA11ySite(t)
+				ctx := browser(t)
+				run(t, ctx, media(scheme, ""))
+				s.open(t, ctx, "?lang="+lang)
+				run(t, ctx, chromedp.WaitVisible(`[data-doui="placeholder"]`, chromedp.ByQuery), settle())
+				if !bannerVisible(t, ctx) {
+					t.Fatal("banner not visible")
+				}
+				checkAxe(t, ctx, "banner "+lang+" "+scheme)
+
+				run(t, ctx, click(`[data-doui="banner"] [data-doui-action="preferences"]`),
+					chromedp.WaitVisible(`[data-doui="preferences"]`, chromedp.ByQuery),
+					// The services lists too.
+					chromedp.Evaluate(`document.querySelectorAll('[data-doui="preferences"] details').forEach(d => d.open = true)`, nil),
+					settle())
+				checkAxe(t, ctx, "preferences "+lang+" "+scheme)
+
+				run(t, ctx, chromedp.Navigate(s.doui.URL+"/privacy?lang="+lang), waitReady(), settle())
+				checkAxe(t, ctx, "/privacy "+lang+" "+scheme)
+				run(t, ctx, click(`[data-doui="banner"] [data-doui-action="reject-all"]`), settle())
+				checkAxe(t, ctx, "/privacy "+lang+" "+scheme+" after a choice")
+			})
+		}
+	}
+}
+
+// focused describes document.activeElement for the keyboard test.
+const focusedJS = `(() => {
+	const e = document.activeElement;
+	if (!e || e === document.body) return 'body';
+	const a = e.getAttribute('data-doui-action'), c = e.getAttribute('data-doui-category');
+	const where = e.closest('[data-doui="preferences"]') ? 'prefs:' : e.closest('[data-doui="banner"]') ? 'banner:' : 'page:';
+	if (a) return where + a + (e.getAttribute('data-doui-lang') ? '=' + e.getAttribute('data-doui-lang') : '');
+	if (c) return where + 'category=' + c;
+	return where + e.tagName.toLowerCase() + (e.tagName === 'A' ? '=' + e.textContent.trim() : '');
+})()`
+
+func focused(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	var s string
+	run(t, ctx, chromedp.Evaluate(focusedJS, &s))
+	return s
+}
+
+func key(k string, mods ...input.Modifier) chromedp.Action {
+	var opts []chromedp.KeyOption
+	for _, m := range mods {
+		opts = append(opts, chromedp.KeyModifiers(m))
+	}
+	return chromedp.KeyEvent(k, opts...)
+}
+
+// focusRing checks that the focused element shows doui's focus indicator
+// and that it stands out (3:1) against what is around it.
+func focusRing(t *testing.T, ctx context.Context, where string) {
+	t.Helper()
+	var r struct {
+		Style   string  `json:"style"`
+		Width   float64 `json:"width"`
+		Visible bool    `json:"visible"`
+		Ratio   float64 `json:"ratio"`
+	}
+	run(t, ctx, chromedp.Evaluate(colorJS+`(() => {
+		const e = document.activeElement, s = getComputedStyle(e);
+		return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), visible: e.matches(':focus-visible'),
+			ratio: contrast(rgb(s.outlineColor), backdrop(e.parentElement))};
+	})()`, &r))
+	if !r.Visible || r.Style == "none" || r.Width < 2 || r.Ratio < 3 {
+		t.Errorf("%s: focus indicator %+v, want a visible outline ≥ 2 px at ≥ 3:1", where, r)
+	}
+}
+
+func TestKeyboardOnly(t *testing.T) {
+	for _, lang := range []string{"ja", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
+			s := newA11ySite(t)
+			ctx := browser(t)
+			s.open(t, ctx, "?lang="+lang)
+			run(t, ctx, settle())
+
+			// The banner comes first in the tab order, in reading order.
+			var got []string
+			for _, want := range []string{"banner:a", "banner:accept-all", "banner:reject-all", "banner:preferences"} {
+				run(t, ctx, key(kb.Tab))
+				f := focused(t, ctx)
+				got = append(got, f)
+				if !strings.HasPrefix(f, want) {
+					t.Fatalf("Tab order in the banner: got %v, want %s next", got, want)
+				}
+				focusRing(t, ctx, f)
+			}
+
+			// Enter opens the preferences; focus moves in, to the first choice.
+			run(t, ctx, key(kb.Enter), chromedp.WaitVisible(`[data-doui="preferences"]`, chromedp.ByQuery))
+			if f := focused(t, ctx); f != "prefs:category=analytics" {
+				t.Fatalf("focus after opening the preferences: %s, want the first choice", f)
+			}
+			// Tab reaches every control of the dialog in DOM order and stays in it.
+			var order []string
+			run(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll('[data-doui="preferences"] :is(a[href], button, input, summary, select, textarea)')]
+				.filter(e => !e.disabled && e.checkVisibility()).map(e => {
+					const a = e.getAttribute('data-doui-action'), c = e.getAttribute('data-doui-category');
+					if (a) return 'prefs:' + a + (e.getAttribute('data-doui-lang') ? '=' + e.getAttribute('data-doui-lang') : '');
+					if (c) return 'prefs:category=' + c;
+					return 'prefs:' + e.tagName.toLowerCase() + (e.tagName === 'A' ? '=' + e.textContent.trim() : '');
+				})`, &order))
+			start := -1
+			for i, o := range order {
+				if o == "prefs:category=analytics" {
+					start = i
+				}
+			}
+			if start < 0 || len(order) < 8 {
+				t.Fatalf("focusable controls in the preferences: %v", order)
+			}
+			var walked []string
+			for i := 1; i <= len(order)+2; i++ {
+				run(t, ctx, key(kb.Tab))
+				f := focused(t, ctx)
+				if f == "body" || f == "prefs:dialog" || !strings.HasPrefix(f, "prefs:") {
+					// Chromium lets Tab leave a modal dialog for the browser's own UI
+					// and come back in through the dialog itself: not a control.
+					walked = append(walked, "(out)")
+					continue
+				}
+				walked = append(walked, f)
+				focusRing(t, ctx, f)
+			}
+			var in []string
+			for _, w := range walked {
+				if w != "(out)" {
+					in = append(in, w)
+				}
+			}
+			for i, f := range in {
+				if want := order[(start+1+i)%len(order)]; f != want && i < len(order)-1 {
+					t.Fatalf("Tab order in the preferences:\n got %v\nwant %v (from after %s)", walked, order, order[start])
+				}
+			}
+			for _, w := range walked {
+				if strings.HasPrefix(w, "page:") || strings.HasPrefix(w, "banner:") {
+					t.Fatalf("Tab left the modal preferences for the page: %v", walked)
+				}
+			}
+			// Shift+Tab goes back.
+			run(t, ctx, chromedp.Focus(`input[data-doui-category="media"]`, chromedp.ByQuery), key(kb.Tab, input.ModifierShift))
+			if f := focused(t, ctx); f == "prefs:category=media" || !strings.HasPrefix(f, "prefs:") {
+				t.Errorf("Shift+Tab from media: %s", f)
+			}
+
+			// Escape closes and gives focus back to the opener.
+			run(t, ctx, key(kb.Escape), chromedp.WaitNotVisible(`[data-doui="preferences"]`, chromedp.ByQuery), chromedp.Sleep(50*time.Millisecond))
+			if f := focused(t, ctx); f != "banner:preferences" {
+				t.Fatalf("focus after Escape: %s, want the banner's preferences button", f)
+			}
+
+			// Again: Space toggles analytics, Tab to Save, Enter saves.
+			run(t, ctx, key(kb.Enter), chromedp.WaitVisible(`[data-doui="preferences"]`, chromedp.ByQuery))
+			var checked bool
+			run(t, ctx, key(" "), chromedp.Evaluate(`document.querySelector('input[data-doui-category="analytics"]').checked`, &checked))
+			if !checked {
+				t.Fatal("Space did not switch analytics on")
+			}
+			run(t, ctx, key(" "), chromedp.Evaluate(`document.querySelector('input[data-doui-category="analytics"]').checked`, &checked))
+			if checked {
+				t.Fatal("Space did not switch analytics off again")
+			}
+			run(t, ctx, key(" "))
+			for i := 0; i < 20 && focused(t, ctx) != "prefs:save"; i++ {
+				run(t, ctx, key(kb.Tab))
+			}
+			if f := focused(t, ctx); f != "prefs:save" {
+				t.Fatalf("Tab never reached Save: %s", f)
+			}
+			run(t, ctx, key(kb.Enter), chromedp.WaitNotVisible(`[data-doui="preferences"]`, chromedp.ByQuery), settle())
+			var granted []string
+			run(t, ctx, chromedp.Evaluate(`window.doui.consent()`, &granted))
+			if strings.Join(granted, ",") != "necessary,analytics" {
+				t.Errorf("saved with the keyboard: %v, want necessary,analytics", granted)
+			}
+			if bannerVisible(t, ctx) {
+				t.Error("banner still shown after saving")
+			}
+
+			// Reopened from the page's own link: focus returns there.
+			run(t, ctx, chromedp.Focus(`footer a`, chromedp.ByQuery), key(kb.Enter),
+				chromedp.WaitVisible(`[data-doui="preferences"]`, chromedp.ByQuery),
+				key(kb.Escape), chromedp.WaitNotVisible(`[data-doui="preferences"]`, chromedp.ByQuery), chromedp.Sleep(50*time.Millisecond))
+			if f := focused(t, ctx); f != "page:preferences" {
+				t.Errorf("focus after closing preferences opened from the page: %s", f)
+			}
+			// The close button works from the keyboard too.
+			run(t, ctx, key(kb.Enter), chromedp.WaitVisible(`[data-doui="preferences"]`, chromedp.ByQuery),
+				chromedp.Focus(`[data-doui-action="close"]`, chromedp.ByQuery), key(kb.Enter),
+				chromedp.WaitNotVisible(`[data-doui="preferences"]`, chromedp.ByQuery), chromedp.Sleep(50*time.Millisecond))
+			if f := focused(t, ctx); f != "page:preferences" {
+				t.Errorf("focus after the close button: %s", f)
+			}
+		})
+	}
+}
+
+// colorJS: rgb() parses a computed colour, backdrop() finds the opaque
+// colour behind an element, contrast() is WCAG's ratio.
+const colorJS = `
+var rgb = c => { const m = c.match(/[\d.]+/g).map(Number); return {r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1}; };
+var lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+var contrast = (a, b) => { const x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+var backdrop = e => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.a === 1) return c; } return rgb(getComputedStyle(document.body).backgroundColor).a === 1 ? rgb(getComputedStyle(document.body).backgroundColor) : {r: 255, g: 255, b: 255, a: 1}; };
+`
+
+// TestContrast checks text (4.5:1) and control edges (3:1) of every doui
+// control in both schemes, beside axe's own text check.
+func TestContrast(t *testing.T) {
+	for _, scheme := range []string{"light", "dark"} {
+		t.Run(scheme, func(t *testing.T) {
+			t.Parallel()
+			s := newA11ySite(t)
+			ctx := browser(t)
+			run(t, ctx, media(scheme, ""))
+			s.open(t, ctx, "?lang=ja")
+			measure := func(scope string) {
+				t.Helper()
+				var bad []string
+				run(t, ctx, chromedp.Evaluate(colorJS+`(() => {
+					const bad = [];
+					for (const e of document.querySelectorAll('`+scope+` :is(button, input, a, summary, label, p, h2, li)')) {
+						if (!e.checkVisibility()) continue;
+						const s = getComputedStyle(e), own = rgb(s.backgroundColor), around = backdrop(e.parentElement);
+						const bg = own.a === 1 ? own : around;
+						const name = e.tagName + '[' + (e.getAttribute('data-doui-action') || e.getAttribute('data-doui-category') || e.textContent.trim().slice(0, 12)) + ']';
+						if (e.tagName !== 'INPUT' && e.textContent.trim()) {
+							const r = contrast(rgb(s.color), bg);
+							if (r < 4.5) bad.push(name + ' text ' + r.toFixed(2));
+						}
+						if (e.matches('button, input')) {
+							// The control is seen by its fill or by its border.
+							const fill = own.a === 1 ? contrast(own, around) : 0;
+							const edge = rgb(s.borderTopColor).a === 1 && parseFloat(s.borderTopWidth) >= 1 ? contrast(rgb(s.borderTopColor), around) : 0;
+							const r = Math.max(fill, edge);
+							if (r < 3) bad.push(name + ' edge ' + r.toFixed(2));
+						}
+						if (e.matches('input:checked')) {
+							if (contrast(own, around) < 3) bad.push(name + ' checked fill ' + contrast(own, around).toFixed(2));
+						}
+					}
+					return bad;
+				})()`, &bad))
+				for _, b := range bad {
+					t.Errorf("%s %s: %s", scheme, scope, b)
+				}
+			}
+			measure(`[data-doui="banner"]`)
+			measure(`[data-doui="placeholder"]`)
+			run(t, ctx, click(`[data-doui="banner"] [data-doui-action="preferences"]`), chromedp.WaitVisible(`[data-doui="preferences"]`, chromedp.ByQuery))
+			measure(`[data-doui="preferences"]`)
+			run(t, ctx, click(`input[data-doui-category="analytics"]`))
+			measure(`[data-doui="preferences"]`)
+		})
+	}
+}
+
+type boxStyle struct {
+	W, H                                   float64
+	Font, Weight, Color, BG, Border, Pad   string
+	Radius, Decoration, Display, Transform string
+}
+
+const boxStyleJS = `e => { const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+	return {W: Math.round(r.width), H: Math.round(r.height), Font: s.fontSize + ' ' + s.fontFamily, Weight: s.fontWeight, Color: s.color,
+		BG: s.backgroundColor, Border: s.borderTopWidth + ' ' + s.borderTopStyle + ' ' + s.borderTopColor, Pad: s.padding,
+		Radius: s.borderRadius, Decoration: s.textDecorationLine, Display: s.display, Transform: s.transform}; }`
+
+// TestEqualProminence: accept and reject look the same (size, colours,
+// weight, layer) in the banner and in the preferences, at both widths and
+// in both schemes.
+func TestEqualProminence(t *testing.T) {
+	s := newA11ySite(t)
+	ctx := browser(t)
+	for _, lang := range []string{"ja", "en"} {
+		for _, scheme := range []string{"light", "dark"} {
+			for _, w := range []int64{320, 1280} {
+				run(t, ctx, media(scheme, ""), viewport(w, 800, 1))
+				s.open(t, ctx, "?lang="+lang)
+				for _, scope := range []string{"banner", "preferences"} {
+					if scope == "preferences" {
+						run(t, ctx, click(`[data-doui="banner"] [data-doui-action="preferences"]`), chromedp.WaitVisible(`[data-doui="preferences"]`, chromedp.ByQuery))
+					}
+					var b [2]boxStyle
+					var sameLayer bool
+					run(t, ctx, chromedp.Evaluate(`(() => { const f = `+boxStyleJS+`;
+						const sc = document.querySelector('[data-doui="`+scope+`"]');
+						return [f(sc.querySelector('[data-doui-action="accept-all"]')), f(sc.querySelector('[data-doui-action="reject-all"]'))]; })()`, &b),
+						chromedp.Evaluate(`(() => { const sc = document.querySelector('[data-doui="`+scope+`"]');
+						const a = sc.querySelector('[data-doui-action="accept-all"]'), r = sc.querySelector('[data-doui-action="reject-all"]');
+						return a.parentElement === r.parentElement && a.checkVisibility() && r.checkVisibility(); })()`, &sameLayer))
+					where := fmt.Sprintf("%s %s %s %dpx", scope, lang, scheme, w)
+					if b[0] != b[1] {
+						t.Errorf("%s: accept and reject differ:\naccept %+v\nreject %+v", where, b[0], b[1])
+					}
+					if !sameLayer {
+						t.Errorf("%s: accept and reject are not side by side in the same layer", where)
+					}
+					if b[0].H < 44 || b[0].W < 44 {
+						t.Errorf("%s: buttons %vx%v, want at least 44x44", where, b[0].W, b[0].H)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestReducedMotion(t *testing.T) {
+	s := newA11ySite(t)
+	ctx := browser(t)
+	for _, motion := range []string{"no-preference", "reduce"} {
+		run(t, ctx, media("", motion))
+		s.open(t, ctx, "")
+		var anim struct {
+			Banner, Prefs []string
+		}
+		run(t, ctx, click(`[data-doui="banner"] [data-doui-action="preferences"]`), chromedp.WaitVisible(`[data-doui="preferences"]`, chromedp.ByQuery),
+			chromedp.Evaluate(`(() => { const names = sel => { const all = []; for (const e of [document.querySelector(sel), ...document.querySelectorAll(sel + ' *')]) {
+					const s = getComputedStyle(e);
+					if (s.animationName !== 'none') all.push(e.tagName + ':' + s.animationName + ' ' + s.animationDuration);
+					if (s.transitionDuration.split(',').some(d => parseFloat(d) > 0)) all.push(e.tagName + ':transition ' + s.transitionDuration);
+				} return all; };
+				return {Banner: names('[data-doui="banner"]'), Prefs: names('[data-doui="preferences"]')}; })()`, &anim))
+		switch motion {
+		case "reduce":
+			if len(anim.Banner)+len(anim.Prefs) > 0 {
+				t.Errorf("prefers-reduced-motion: reduce, still moving: %+v", anim)
+			}
+		default:
+			if len(anim.Banner) == 0 {
+				t.Errorf("no-preference: the banner's entrance animation is gone (test would prove nothing): %+v", anim)
+			}
+		}
+	}
+}
+
+// TestSmallScreensAndZoom: at 320 px and at 200 % zoom nothing of doui is
+// cut off or needs sideways scrolling, every control can be reached, and
+// the banner leaves part of the page visible.
+func TestSmallScreensAndZoom(t *testing.T) {
+	s := newA11ySite(t)
+	ctx := browser(t)
+	type size struct {
+		name  string
+		w, h  int64
+		scale float64
+	}
+	for _, sz := range []size{{"320px", 320, 568, 1}, {"320x480", 320, 480, 1}, {"200%zoom", 640, 450, 2}, {"1280px", 1280, 800, 1}} {
+		for _, lang := range []string{"ja", "en"} {
+			where := sz.name + " " + lang
+			run(t, ctx, viewport(sz.w, sz.h, sz.scale))
+			s.open(t, ctx, "?lang="+lang)
+			run(t, ctx, settle())
+			check := func(scope string) {
+				t.Helper()
+				var r struct {
+					Overflow []string
+					Height   float64
+					VH       float64
+					Scrolls  bool
+					Reach    bool
+					DocWide  bool
+				}
+				run(t, ctx, chromedp.Evaluate(`(() => {
+					const sc = document.querySelector('[data-doui="`+scope+`"]'), vw = innerWidth, out = [];
+					for (const e of [sc, ...sc.querySelectorAll('*')]) {
+						if (!e.checkVisibility() || e.closest('details:not([open]) > :not(summary)')) continue;
+						const r = e.getBoundingClientRect();
+						if (r.left < -0.5 || r.right > vw + 0.5) out.push(e.tagName + ' ' + e.textContent.trim().slice(0, 20) + ' ' + Math.round(r.left) + '..' + Math.round(r.right));
+						const s = getComputedStyle(e);
+						if (e !== sc && e.scrollWidth > e.clientWidth + 1 && s.overflowX !== 'visible') out.push(e.tagName + ' clipped sideways ' + e.scrollWidth + '>' + e.clientWidth);
+						if (e.scrollHeight > e.clientHeight + 1 && e !== sc && ['hidden', 'clip'].includes(s.overflowY)) out.push(e.tagName + ' clipped ' + e.scrollHeight + '>' + e.clientHeight);
+					}
+					const s = getComputedStyle(sc), r = sc.getBoundingClientRect();
+					const scrolls = sc.scrollHeight <= sc.clientHeight + 1 || ['auto', 'scroll'].includes(s.overflowY);
+					// Every control can be scrolled into view inside the box.
+					let reach = true;
+					for (const c of sc.querySelectorAll('button, a[href], input, summary')) {
+						if (!c.checkVisibility()) continue;
+						c.scrollIntoView({block: 'nearest'});
+						const b = c.getBoundingClientRect();
+						if (b.top < -0.5 || b.bottom > innerHeight + 0.5) reach = false;
+					}
+					sc.scrollTop = 0;
+					return {Overflow: out, Height: r.height, VH: innerHeight, Scrolls: scrolls, Reach: reach,
+						DocWide: document.documentElement.scrollWidth > vw + 1};
+				})()`, &r))
+				for _, o := range r.Overflow {
+					t.Errorf("%s %s: %s", where, scope, o)
+				}
+				if !r.Scrolls {
+					t.Errorf("%s %s: content taller than its box and the box does not scroll", where, scope)
+				}
+				if !r.Reach {
+					t.Errorf("%s %s: a control cannot be brought into view", where, scope)
+				}
+				if r.DocWide {
+					t.Errorf("%s %s: the page scrolls sideways", where, scope)
+				}
+				if scope == "banner" && r.Height >= 0.75*r.VH {
+					t.Errorf("%s: the banner is %.0f px of a %.0f px viewport; it must leave the page visible", where, r.Height, r.VH)
+				}
+				if scope == "preferences" && r.Height > r.VH {
+					t.Errorf("%s: the preferences (%.0f px) are taller than the viewport (%.0f px)", where, r.Height, r.VH)
+				}
+			}
+			check("banner")
+			// Accept and reject stay in view without scrolling the banner.
+			var inView bool
+			run(t, ctx, chromedp.Evaluate(`(() => { const sc = document.querySelector('[data-doui="banner"]'), b = sc.getBoundingClientRect();
+				return ['accept-all', 'reject-all'].every(a => { const r = sc.querySelector('[data-doui-action="' + a + '"]').getBoundingClientRect();
+					return r.top >= b.top && r.bottom <= b.bottom && r.bottom <= innerHeight; }); })()`, &inView))
+			if !inView {
+				t.Errorf("%s: accept and reject are not both in view when the banner appears", where)
+			}
+			run(t, ctx, click(`[data-doui="banner"] [data-doui-action="preferences"]`), chromedp.WaitVisible(`[data-doui="preferences"]`, chromedp.ByQuery),
+				chromedp.Evaluate(`document.querySelectorAll('[data-doui="preferences"] details').forEach(d => d.open = true)`, nil))
+			check("preferences")
+		}
+	}
+}
+
+// TestLiveRegionAndRequired: after saving, a polite status says what was
+// saved; the required category is on, locked, and says why.
+func TestLiveRegionAndRequired(t *testing.T) {
+	s := newA11ySite(t)
+	ctx := browser(t)
+	want := map[string][2]string{
+		"ja": {"Cookie の設定を保存しました。 許可した項目：アクセス解析", "常に有効"},
+		"en": {"Your cookie settings were saved. Allowed: Analytics", "Always on"},
+	}
+	for _, lang := range []string{"ja", "en"} {
+		s.open(t, ctx, "?lang="+lang)
+		var live struct {
+			Role, Live, Text string
+		}
+		status := `(() => { const e = document.querySelector('[data-doui="status"]'); return {Role: e.getAttribute('role'), Live: e.getAttribute('aria-live'), Text: e.textContent}; })()`
+		run(t, ctx, chromedp.Evaluate(status, &live))
+		if live.Role != "status" || live.Live != "polite" || live.Text != "" {
+			t.Errorf("%s: live region before saving: %+v", lang, live)
+		}
+		run(t, ctx, click(`[data-doui="banner"] [data-doui-action="preferences"]`), chromedp.WaitVisible(`[data-doui="preferences"]`, chromedp.ByQuery))
+		var req struct {
+			Checked, Disabled, Visible bool
+			Why                        string
+		}
+		run(t, ctx, chromedp.Evaluate(`(() => { const e = document.querySelector('input[data-doui-category="necessary"]');
+			const d = document.getElementById(e.getAttribute('aria-describedby'));
+			return {Checked: e.checked, Disabled: e.disabled, Visible: e.checkVisibility() && d.checkVisibility(), Why: d.textContent}; })()`, &req))
+		if !req.Checked || !req.Disabled || !req.Visible || !strings.Contains(req.Why, want[lang][1]) {
+			t.Errorf("%s: required category: %+v, want on, disabled, visible, with %q", lang, req, want[lang][1])
+		}
+		run(t, ctx, click(`input[data-doui-category="analytics"]`), click(`[data-doui="preferences"] [data-doui-action="save"]`), settle(),
+			chromedp.Evaluate(status, &live))
+		if live.Text != want[lang][0] {
+			t.Errorf("%s: announcement after save: %q, want %q", lang, live.Text, want[lang][0])
+		}
+		run(t, ctx, chromedp.Evaluate(`document.cookie = 'doui=; Max-Age=0; Path=/'; localStorage.clear()`, nil))
+	}
+}
+
+// TestLanguageOrder: data-lang forces; then <html lang>; then the
+// browser's languages; then the policy's default (ja).
+func TestLanguageOrder(t *testing.T) {
+	s := newA11ySite(t)
+	ctx := browser(t)
+	var ua string
+	run(t, ctx, chromedp.Evaluate(`navigator.userAgent`, &ua))
+	cases := []struct {
+		query, accept, want string
+	}{
+		{"?lang=en", "ja", "en"},
+		{"?lang=ja", "en-US,en", "ja"},
+		{"?lang=en-GB", "ja", "en"},
+		{"?lang=en&force=ja", "en", "ja"},
+		{"?lang=ja&force=en", "ja", "en"},
+		{"?lang=none", "en-US,en", "en"},
+		{"?lang=fr", "fr-FR,en-GB,ja", "en"},
+		{"?lang=fr", "de,fr", "ja"},
+		{"?lang=none", "ko,ja", "ja"},
+	}
+	for _, c := range cases {
+		var langs []string
+		run(t, ctx, emulation.SetUserAgentOverride(ua).WithAcceptLanguage(c.accept))
+		s.open(t, ctx, c.query)
+		var got string
+		run(t, ctx, chromedp.Evaluate(`navigator.languages`, &langs),
+			chromedp.Evaluate(`document.querySelector('[data-doui="banner"]').lang`, &got))
+		if strings.Join(langs, ",") != c.accept {
+			t.Fatalf("navigator.languages emulation: got %v want %s", langs, c.accept)
+		}
+		if got != c.want {
+			t.Errorf("page %s, browser %s: banner in %q, want %q", c.query, c.accept, got, c.want)
+		}
+	}
+}
+
+// TestLanguageSwitch: the preferences switch languages in place, stay open,
+// keep focus on the switch, and the choice made after still works.
+func TestLanguageSwitch(t *testing.T) {
+	s := newA11ySite(t)
+	ctx := browser(t)
+	s.open(t, ctx, "?lang=ja")
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="preferences"]`), chromedp.WaitVisible(`[data-doui="preferences"]`, chromedp.ByQuery),
+		click(`[data-doui-action="lang"][data-doui-lang="en"]`), chromedp.Sleep(100*time.Millisecond))
+	var r struct {
+		Open            bool
+		Lang, Title     string
+		Current, Active string
+	}
+	run(t, ctx, chromedp.Evaluate(`(() => { const d = document.querySelector('[data-doui="preferences"]');
+		return {Open: d.open, Lang: d.lang, Title: d.querySelector('h2').textContent,
+			Current: d.querySelector('[aria-current="true"]').getAttribute('data-doui-lang'),
+			Active: document.activeElement.getAttribute('data-doui-lang') || document.activeElement.tagName}; })()`, &r))
+	if !r.Open || r.Lang != "en" || r.Title != "Cookie settings" || r.Current != "en" || r.Active != "en" {
+		t.Errorf("after switching to English: %+v", r)
+	}
+	run(t, ctx, key(kb.Escape), chromedp.WaitNotVisible(`[data-doui="preferences"]`, chromedp.ByQuery), chromedp.Sleep(50*time.Millisecond))
+	if f := focused(t, ctx); f != "banner:preferences" {
+		t.Errorf("focus after closing the switched dialog: %s, want the banner's preferences button", f)
+	}
+	var title string
+	run(t, ctx, chromedp.Evaluate(`document.querySelector('[data-doui="banner"] h2').textContent`, &title))
+	if title != "Cookies and analytics on this site" {
+		t.Errorf("banner after the switch: %q", title)
+	}
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="reject-all"]`), settle())
+	var status string
+	run(t, ctx, chromedp.Evaluate(`document.querySelector('[data-doui="status"]').textContent`, &status))
+	if !strings.HasPrefix(status, "Your cookie settings were saved.") {
+		t.Errorf("announcement after the switch: %q", status)
+	}
+}
+
+// TestScreenshots writes e2e/screenshots/{banner,prefs}-{ja,en}-{light,dark}-{320,1280}.png
+// to look at; with -readme-shots also docs/screenshot-{ja,en}.png.
+func TestScreenshots(t *testing.T) {
+	dir := "screenshots"
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s := newA11ySite(t)
+	ctx := browser(t)
+	for _, lang := range []string{"ja", "en"} {
+		for _, scheme := range []string{"light", "dark"} {
+			for _, w := range []int64{320, 1280} {
+				h := int64(800)
+				if w == 320 {
+					h = 640
+				}
+				run(t, ctx, media(scheme, "reduce"), viewport(w, h, 1))
+				s.open(t, ctx, "?lang="+lang)
+				run(t, ctx, settle())
+				name := fmt.Sprintf("%s-%s-%d.png", lang, scheme, w)
+				var png []byte
+				run(t, ctx, chromedp.CaptureScreenshot(&png))
+				writeFile(t, filepath.Join(dir, "banner-"+name), png)
+				if *readmeShots && scheme == "light" && w == 1280 {
+					writeFile(t, filepath.Join("..", "docs", "screenshot-"+lang+".png"), png)
+				}
+				run(t, ctx, click(`[data-doui="banner"] [data-doui-action="preferences"]`), chromedp.WaitVisible(`[data-doui="preferences"]`, chromedp.ByQuery),
+					chromedp.Evaluate(`document.querySelector('[data-doui="preferences"] details').open = true`, nil),
+					chromedp.Evaluate(`document.activeElement.blur()`, nil),
+					chromedp.Sleep(100*time.Millisecond), chromedp.CaptureScreenshot(&png))
+				writeFile(t, filepath.Join(dir, "prefs-"+name), png)
+			}
+		}
+	}
+	t.Logf("screenshots in e2e/%s", dir)
+}
+
+func writeFile(t *testing.T, name string, b []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
