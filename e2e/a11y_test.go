@@ -728,7 +728,7 @@ func TestLanguageSwitch(t *testing.T) {
 	}
 }
 
-// TestScreenshots writes e2e/screenshots/{banner,prefs}-{ja,en}-{light,dark}-{320,1280}.png
+// TestScreenshots writes e2e/screenshots/{banner,prefs}-{ja,en}-{light,dark}-{320,1280,1280-zoom200}.png
 // to look at; with -readme-shots also docs/screenshot-{ja,en}.png.
 func TestScreenshots(t *testing.T) {
 	dir := "screenshots"
@@ -739,15 +739,19 @@ func TestScreenshots(t *testing.T) {
 	ctx := browser(t)
 	for _, lang := range []string{"ja", "en"} {
 		for _, scheme := range []string{"light", "dark"} {
-			for _, w := range []int64{320, 1280} {
-				h := int64(800)
-				if w == 320 {
+			// 1280 px at 200 % zoom is a 640 px CSS viewport at scale 2.
+			for _, w := range []int64{320, 1280, 640} {
+				h, scale, label := int64(800), 1.0, fmt.Sprint(w)
+				switch w {
+				case 320:
 					h = 640
+				case 640:
+					h, scale, label = 400, 2, "1280-zoom200"
 				}
-				run(t, ctx, media(scheme, "reduce"), viewport(w, h, 1))
+				run(t, ctx, media(scheme, "reduce"), viewport(w, h, scale))
 				s.open(t, ctx, "?lang="+lang)
 				run(t, ctx, settle())
-				name := fmt.Sprintf("%s-%s-%d.png", lang, scheme, w)
+				name := fmt.Sprintf("%s-%s-%s.png", lang, scheme, label)
 				var png []byte
 				run(t, ctx, chromedp.CaptureScreenshot(&png))
 				writeFile(t, filepath.Join(dir, "banner-"+name), png)
