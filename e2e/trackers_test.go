@@ -334,8 +334,10 @@ func (s *trackerSite) open(t *testing.T, ctx context.Context, page string) {
 // scripts ran reloads the page; wait for the new page's doui.
 func prefs(t *testing.T, ctx context.Context, set map[string]bool, reloads bool) {
 	t.Helper()
+	// A script click: a mouse click at coordinates can land on a video
+	// frame that the layout just moved under the link.
 	run(t, ctx,
-		click(`footer [data-doui-action="preferences"]`),
+		chromedp.Evaluate(`document.querySelector('footer [data-doui-action="preferences"]').click()`, nil),
 		chromedp.WaitVisible(`[data-doui="preferences"]`, chromedp.ByQuery),
 	)
 	for cat, on := range set {
@@ -350,7 +352,9 @@ func prefs(t *testing.T, ctx context.Context, set map[string]bool, reloads bool)
 		deadline := time.Now().Add(15 * time.Second)
 		for {
 			var fresh bool
-			err := chromedp.Run(ctx, chromedp.Evaluate(`window.__before === undefined && !!window.doui && window.doui.ready === true`, &fresh))
+			try, cancel := context.WithTimeout(ctx, time.Second)
+			err := chromedp.Run(try, chromedp.Evaluate(`window.__before === undefined && !!window.doui && window.doui.ready === true`, &fresh))
+			cancel()
 			if err == nil && fresh {
 				break
 			}
@@ -487,5 +491,198 @@ func TestGA4Snippet(t *testing.T) {
 	}
 	if got := dataLayerSummary(t, ctx); len(got) < 2 || got[0] != "consent default analytics_storage=denied" || got[1] != "consent update analytics_storage=denied" {
 		t.Errorf("dataLayer on the next page: %q", got)
+	}
+}
+
+// TestGTMSnippet: the container snippet, marked, loads nothing before
+// consent; after it the container and the Google tag it injects load once
+// and GTM sees doui_consent_update, both from before it loaded and live.
+func TestGTMSnippet(t *testing.T) {
+	s := newTrackerSite(t)
+	ctx := s.tab(t)
+	s.open(t, ctx, "gtm.html")
+	if n := s.v.count(""); n != 0 {
+		t.Fatalf("vendor requests before consent: %v", s.v.all())
+	}
+	var first []any
+	evalJSON(t, ctx, `Array.from(window.dataLayer[0])`, &first)
+	if len(first) != 3 || first[0] != "consent" || first[1] != "default" {
+		t.Errorf("dataLayer[0]: %v", first)
+	}
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="reject-all"]`), settle())
+	s.open(t, ctx, "gtm.html")
+	if n := s.v.count(""); n != 0 {
+		t.Fatalf("vendor requests after reject: %v", s.v.all())
+	}
+
+	prefs(t, ctx, map[string]bool{"analytics": true}, false)
+	for path, want := range map[string]int{
+		"www.googletagmanager.com/gtm.js?id=GTM-DOUITEST":         1,
+		"www.googletagmanager.com/gtag/js?id=G-DOUIGTM01":         1,
+		"www.google-analytics.com/g/collect?v=2&tid=G-DOUIGTM01&": 1,
+		"www.googletagmanager.com/ns.html":                        0,
+	} {
+		if n := s.v.count(path); n != want {
+			t.Errorf("%s: got %d want %d", path, n, want)
+		}
+	}
+	if c := gaCookies(cookies(t, ctx)); strings.Join(c, ",") != "_ga,_ga_DOUIGTM01,_gid" {
+		t.Errorf("GA cookies after accept: %v", c)
+	}
+	var events []string
+	evalJSON(t, ctx, `window.__fake.gtmEvents`, &events)
+	if strings.Join(events, ",") != "doui_consent_update,doui_consent_update,gtm.js" {
+		t.Errorf("events GTM saw in the dataLayer backlog: %q", events)
+	}
+	// A later decision reaches the running container as it happens.
+	run(t, ctx, chromedp.Evaluate(`window.doui.accept('media')`, nil), settle())
+	evalJSON(t, ctx, `window.__fake.gtmEvents`, &events)
+	if len(events) != 4 || events[3] != "doui_consent_update" {
+		t.Errorf("GTM events after a live decision: %q", events)
+	}
+	var granted []string
+	evalJSON(t, ctx, `window.dataLayer.filter(e => e.event === 'doui_consent_update').pop().doui_granted`, &granted)
+	if strings.Join(granted, ",") != "necessary,analytics,media" {
+		t.Errorf("doui_granted in the last doui_consent_update: %v", granted)
+	}
+
+	before := s.v.count("")
+	prefs(t, ctx, map[string]bool{"analytics": false}, true)
+	s.open(t, ctx, "gtm.html")
+	if n := s.v.count(""); n != before {
+		t.Errorf("vendor requests after withdrawal: %d new", n-before)
+	}
+	if c := gaCookies(cookies(t, ctx)); len(c) != 0 {
+		t.Errorf("cookies after withdrawal: %v", c)
+	}
+}
+
+// TestGTMUnmarked: an admin forgot data-consent on the container snippet.
+// The snippet runs, but gtm.js comes from a listed host, so the loader
+// holds it back; consent then runs it in place.
+func TestGTMUnmarked(t *testing.T) {
+	s := newTrackerSite(t)
+	ctx := s.tab(t)
+	s.open(t, ctx, "gtm-unmarked.html")
+	if n := s.v.count(""); n != 0 {
+		t.Fatalf("vendor requests before consent: %v", s.v.all())
+	}
+	var held []string
+	evalJSON(t, ctx, `[...document.querySelectorAll('script[data-consent]')].map(e => e.dataset.consent + ' ' + e.dataset.src)`, &held)
+	if len(held) != 1 || held[0] != "analytics https://www.googletagmanager.com/gtm.js?id=GTM-DOUITEST" {
+		t.Errorf("held scripts: %q", held)
+	}
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`), settle())
+	if n := s.v.count("www.googletagmanager.com/gtm.js"); n != 1 {
+		t.Errorf("gtm.js after accept: got %d want 1", n)
+	}
+	if n := s.v.count("www.googletagmanager.com/gtag/js?id=G-DOUIGTM01"); n != 1 {
+		t.Errorf("Google tag injected by the container: got %d want 1", n)
+	}
+	if n := s.v.count("www.google-analytics.com/g/collect"); n != 1 {
+		t.Errorf("GA hits: got %d want 1", n)
+	}
+}
+
+// TestYouTubeEmbed: placeholders in the visitor's language name YouTube and
+// link to Google's policy; the button allows media and both videos load in
+// place.
+func TestYouTubeEmbed(t *testing.T) {
+	for _, tc := range []struct{ lang, text, button, link string }{
+		{"ja", "このコンテンツは YouTube（Google LLC） から読み込まれます", "「動画の埋め込み」を許可して表示する", "提供者のプライバシーポリシー"},
+		{"en", "This content is loaded from YouTube (Google LLC).", "Allow “Embedded videos” and show it", "provider's privacy policy"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			s := newTrackerSite(t)
+			ctx := s.tab(t)
+			s.open(t, ctx, "youtube.html?lang="+tc.lang)
+			if n := s.v.count(""); n != 0 {
+				t.Fatalf("vendor requests before consent: %v", s.v.all())
+			}
+			type ph struct {
+				Parent, Lang, Text, Button, Link, Href string
+				IframeHidden                           bool
+			}
+			var phs []ph
+			evalJSON(t, ctx, `[...document.querySelectorAll('[data-doui="placeholder"]')].map(p => ({
+				Parent: p.parentElement.id, Lang: p.lang, Text: p.querySelector('p').textContent,
+				Button: p.querySelector('button').textContent, Link: p.querySelector('a') ? p.querySelector('a').textContent : '',
+				Href: p.querySelector('a') ? p.querySelector('a').href : '', IframeHidden: p.nextElementSibling.hidden}))`, &phs)
+			if len(phs) != 2 {
+				t.Fatalf("placeholders: got %d want 2", len(phs))
+			}
+			for i, p := range phs {
+				if p.Parent != fmt.Sprintf("v%d", i+1) || p.Lang != tc.lang || !strings.Contains(p.Text, tc.text) || p.Button != tc.button ||
+					p.Link != tc.link || p.Href != "https://policies.google.com/privacy" || !p.IframeHidden {
+					t.Errorf("placeholder %d: %+v", i, p)
+				}
+			}
+			run(t, ctx, click(`#v1 [data-doui="placeholder"] button`), settle())
+			for _, path := range []string{"www.youtube.com/embed/aqz-KE-bpKQ?si=DouiTestShare01", "www.youtube-nocookie.com/embed/aqz-KE-bpKQ?si=DouiTestShare02"} {
+				if n := s.v.count(path); n != 1 {
+					t.Errorf("%s after allow: got %d want 1", path, n)
+				}
+			}
+			var state []string
+			evalJSON(t, ctx, `[...document.querySelectorAll('iframe')].map(f => f.parentElement.id + ' ' + f.hidden + ' ' + f.src)`, &state)
+			if strings.Join(state, "|") != "v1 false https://www.youtube.com/embed/aqz-KE-bpKQ?si=DouiTestShare01|v2 false https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ?si=DouiTestShare02" {
+				t.Errorf("iframes after allow: %q", state)
+			}
+			var left int
+			run(t, ctx, chromedp.Evaluate(`document.querySelectorAll('[data-doui="placeholder"]').length`, &left))
+			if left != 0 {
+				t.Errorf("placeholders left after allow: %d", left)
+			}
+			if s.v.count("www.googletagmanager.com") != 0 {
+				t.Errorf("allowing media loaded analytics: %v", s.v.all())
+			}
+
+			before := s.v.count("")
+			prefs(t, ctx, map[string]bool{"media": false}, true)
+			s.open(t, ctx, "youtube.html?lang="+tc.lang)
+			if n := s.v.count(""); n != before {
+				t.Errorf("vendor requests after withdrawal: %d new", n-before)
+			}
+		})
+	}
+}
+
+// TestMatomoSnippet: the Matomo Cloud code waits for analytics; its hit
+// and cookies come after consent only, and go with withdrawal.
+func TestMatomoSnippet(t *testing.T) {
+	s := newTrackerSite(t)
+	ctx := s.tab(t)
+	s.open(t, ctx, "matomo.html")
+	if n := s.v.count(""); n != 0 {
+		t.Fatalf("vendor requests before consent: %v", s.v.all())
+	}
+	var paq string
+	run(t, ctx, chromedp.Evaluate(`typeof window._paq`, &paq))
+	if paq != "undefined" {
+		t.Errorf("_paq before consent: %s (the snippet ran)", paq)
+	}
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="reject-all"]`), settle())
+	s.open(t, ctx, "matomo.html")
+	if n := s.v.count(""); n != 0 {
+		t.Fatalf("vendor requests after reject: %v", s.v.all())
+	}
+	prefs(t, ctx, map[string]bool{"analytics": true}, false)
+	if n := s.v.count("cdn.matomo.cloud/doui-demo.matomo.cloud/matomo.js"); n != 1 {
+		t.Errorf("matomo.js after accept: got %d want 1", n)
+	}
+	if n := s.v.count("doui-demo.matomo.cloud/matomo.php?idsite=1&rec=1"); n != 1 {
+		t.Errorf("Matomo hits after accept: got %d want 1 (%v)", n, s.v.all())
+	}
+	if c := gaCookies(cookies(t, ctx)); strings.Join(c, ",") != "_pk_id.1.d0e1,_pk_ses.1.d0e1" {
+		t.Errorf("Matomo cookies after accept: %v", c)
+	}
+	before := s.v.count("")
+	prefs(t, ctx, map[string]bool{"analytics": false}, true)
+	if c := gaCookies(cookies(t, ctx)); len(c) != 0 {
+		t.Errorf("Matomo cookies after withdrawal: %v", c)
+	}
+	s.open(t, ctx, "matomo.html")
+	if n := s.v.count(""); n != before {
+		t.Errorf("vendor requests after withdrawal: %d new", n-before)
 	}
 }

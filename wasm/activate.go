@@ -206,12 +206,21 @@ func (a *app) embedProvider(src string) (name, policy string) {
 	if i := strings.LastIndexByte(host, ':'); i >= 0 {
 		host = host[:i]
 	}
+	// "name\x00provider\x00privacy URL": the service by its own name, with
+	// the company behind it when that is another name ("YouTube (Google
+	// LLC)"): visitors know the service, the policy is the provider's.
 	parts := strings.Split(a.text("host:"+host), "\x00")
 	if len(parts) == 3 {
-		if parts[1] != "" {
+		switch {
+		case parts[0] == "":
 			return parts[1], parts[2]
+		case parts[1] == "" || parts[1] == parts[0]:
+			return parts[0], parts[2]
 		}
-		return parts[0], parts[2]
+		if a.lang == "ja" {
+			return parts[0] + "（" + parts[1] + "）", parts[2]
+		}
+		return parts[0] + " (" + parts[1] + ")", parts[2]
 	}
 	return host, ""
 }
