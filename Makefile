@@ -12,8 +12,11 @@ all: build
 
 wasm: web/dist/doui.wasm web/dist/wasm_exec.js
 
-web/dist/doui.wasm: $(WASM_SRC)
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasm
+# Size flags (the wasm budget is 600 KB brotli; server/size_test.go builds
+# with this very line, via make -n): -gcflags=all=-l (no inlining) saves
+# ~45 KB, the pre-Green-Tea GC ~8 KB; see docs-bench.md for what they cost.
+web/dist/doui.wasm: $(WASM_SRC) Makefile
+	GOOS=js GOARCH=wasm GOEXPERIMENT=nogreenteagc $(GO) build -trimpath -gcflags=all=-l -ldflags='-s -w' -o $@ ./wasm
 
 web/dist/wasm_exec.js: $(WASMLIB)/wasm_exec.js
 	cp $< $@
@@ -38,9 +41,13 @@ test-wasm:
 test-browser: wasm
 	$(GO) test -count=1 -timeout 12m -v ./e2e
 
+# Go benchmarks (benchstat-comparable: make bench > old.txt; ...; benchstat
+# old.txt new.txt), then the browser benchmark (BENCH_RUNS cold runs per
+# profile) with its table and the budgets.
+BENCH_RUNS ?= 5
 bench: wasm
-	$(GO) test -run='^$$' -bench=. -benchmem ./banner ./policyjson ./server
-	$(GO) test -count=1 -timeout 20m -run='^TestBrowserBench$$' -v ./e2e -bench-browser
+	$(GO) test -run='^$$' -bench=. -benchmem -count=$(or $(BENCH_COUNT),1) ./banner ./policyjson ./server
+	$(GO) test -count=1 -timeout 20m -run='^TestBrowserBench$$' -v ./e2e -bench-browser -bench-runs=$(BENCH_RUNS)
 	$(GO) test -count=1 -timeout 10m -run='^TestWrkBench$$' -v ./e2e -bench-wrk
 
 fuzz:

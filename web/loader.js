@@ -117,17 +117,23 @@
     mo.observe(d.documentElement, { childList: true });
   }
 
-  // The wasm streams in while Go's runtime glue loads; both are immutable.
-  var wasm = fetch(new URL(D.w, src), { mode: 'cors', credentials: 'omit' });
+  // The wasm streams in and compiles (off the main thread) while Go's
+  // runtime glue loads; both are immutable, so a repeat visit takes them,
+  // and the compiled code, from the cache. Compile, instantiate and run
+  // are separate tasks, so no one of them holds the page up for long.
+  function fail(e) { st.failed = e; }
+  function later(f) { setTimeout(f, 0); }
+  var wasm = WebAssembly.compileStreaming(fetch(new URL(D.w, src), { mode: 'cors', credentials: 'omit' }));
   var x = d.createElement('script');
   x.src = new URL(D.x, src);
   x.crossOrigin = 'anonymous';
-  x.onload = function () {
-    var go = new Go();
-    WebAssembly.instantiateStreaming(wasm, go.importObject)
-      .then(function (r) { go.run(r.instance); })
-      .catch(function (e) { st.failed = e; });
-  };
-  x.onerror = function (e) { st.failed = e; };
+  Promise.all([wasm, new Promise(function (ok, ko) { x.onload = ok; x.onerror = ko; })]).then(function (v) {
+    later(function () {
+      var go = new Go();
+      WebAssembly.instantiate(v[0], go.importObject).then(function (inst) {
+        later(function () { go.run(inst).catch(fail); });
+      }, fail);
+    });
+  }, fail);
   d.head.appendChild(x);
 })(window, document, /*DOUI*/{});

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// Size budgets (DESIGN.md). Sizes are deterministic for a given toolchain,
+// so unlike the timing budgets they are enforced by a test. Brotli is the
+// server's own (quality 11, 16 MB window): what visitors download.
+const (
+	wasmBudget   = 600 * 1000 // the wasm module, brotli
+	loaderBudget = 6 * 1000   // doui.js: loader + markup + config (+ CSS), brotli
+)
+
+// TestWasmSizeBudget builds the wasm exactly as the Makefile does (its
+// recipe, read with make -n) and checks the brotli size against the budget.
+func TestWasmSizeBudget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the wasm (-short)")
+	}
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make not found: the wasm is built with the Makefile's recipe")
+	}
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const target = "web/dist/doui.wasm"
+	out, err := exec.Command("make", "-s", "-B", "-n", "-C", root, target).Output()
+	if err != nil {
+		t.Fatalf("make -n %s: %v", target, err)
+	}
+	var recipe string
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.Contains(line, "-o "+target+" ") {
+			recipe = strings.TrimSpace(line)
+		}
+	}
+	if recipe == "" || !strings.Contains(recipe, " build ") {
+		t.Fatalf("no go build line for %s in make -n output:\n%s", target, out)
+	}
+	mod := filepath.Join(t.TempDir(), "doui.wasm")
+	cmd := exec.Command("sh", "-c", strings.Replace(recipe, "-o "+target+" ", "-o '"+mod+"' ", 1))
+	cmd.Dir = root
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", recipe, err, b)
+	}
+	raw, err := os.ReadFile(mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	br := len(brotliCompress(raw))
+	t.Logf("wasm: %d bytes, %d brotli (budget %d, %+d): %s", len(raw), br, wasmBudget, wasmBudget-br, recipe)
+	if br > wasmBudget {
+		t.Errorf("the wasm is %d bytes brotli, over the %d budget by %d (%s)", br, wasmBudget, br-wasmBudget, recipe)
+	}
+}
+
+// TestLoaderSizeBudget checks doui.js as served (loader, banner markup for
+// every language, config, CSS; minified, brotli) for the demo policy and
+// every embedded example policy.
+func TestLoaderSizeBudget(t *testing.T) {
+	s := newTestServer(t)
+	sizes := map[string]*asset{"(demo)": s.current.Load().loader}
+	for name, b := range s.examples {
+		sizes[name] = b.loader
+	}
+	var names []string
+	for n := range sizes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		a := sizes[n]
+		t.Logf("doui.js %-8s %5d bytes, %5d gzip, %5d brotli (budget %d, %+d)", n, len(a.body), len(a.gz), len(a.br), loaderBudget, loaderBudget-len(a.br))
+		if len(a.br) > loaderBudget {
+			t.Errorf("doui.js for %s is %d bytes brotli, over the %d budget by %d", n, len(a.br), loaderBudget, len(a.br)-loaderBudget)
+		}
+	}
+}
