@@ -686,3 +686,61 @@ func TestMatomoSnippet(t *testing.T) {
 		t.Errorf("vendor requests after withdrawal: %d new", n-before)
 	}
 }
+
+// insertPaths are the ways inserted.html's plugin adds a script or a frame;
+// it runs them while <head> is parsed ("head", scripts only) and again at
+// DOMContentLoaded ("ready", frames too). One more is document.write.
+var insertPaths = map[string][]string{
+	"head": {"appendChild", "insertBefore", "replaceChild", "append", "prepend", "after", "before", "replaceWith",
+		"insertAdjacentElement", "fragment", "wrapped", "srcProperty", "setAttribute", "contextualFragment", "textAfter", "documentWrite"},
+	"ready": {"appendChild", "insertBefore", "replaceChild", "append", "prepend", "after", "before", "replaceWith",
+		"insertAdjacentElement", "fragment", "wrapped", "srcProperty", "setAttribute", "contextualFragment", "textAfter",
+		"innerHTML", "insertAdjacentHTML", "outerHTML", "replaceChildren", "rangeInsertNode", "shadowInnerHTML"},
+}
+
+// TestAutoBlockInserted: scripts and frames that other scripts insert from
+// a listed host, by any DOM path, make no request before consent or after
+// reject, and each loads exactly once after accept.
+func TestAutoBlockInserted(t *testing.T) {
+	s := newTrackerSite(t)
+	ctx := s.tab(t)
+	s.open(t, ctx, "inserted.html")
+	if got := s.v.via(); len(got) != 0 {
+		t.Errorf("leaked before consent (path: requests): %v", got)
+	}
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="reject-all"]`), settle())
+	s.open(t, ctx, "inserted.html")
+	if got := s.v.via(); len(got) != 0 {
+		t.Errorf("leaked after reject: %v", got)
+	}
+	s.v.mu.Lock()
+	s.v.reqs = nil
+	s.v.mu.Unlock()
+	run(t, ctx, chromedp.Evaluate(`window.doui.accept('analytics', 'media')`, nil))
+	// Held scripts run one after another, as the parser would run them.
+	run(t, ctx, chromedp.Poll(`document.querySelectorAll('[data-consent][data-src]').length === 0`, nil, chromedp.WithPollingTimeout(15*time.Second)), settle())
+	got := s.v.via()
+	for when, paths := range insertPaths {
+		for _, p := range paths {
+			want := 1
+			switch {
+			case p == "wrapped":
+				want = 2 // a script and a frame
+			case when == "ready" && (p == "srcProperty" || p == "setAttribute" || p == "appendChild"):
+				want = 2 // the script way and the frame way
+			}
+			if n := got[when+"-"+p]; n != want {
+				t.Errorf("%s-%s after accept: got %d requests want %d", when, p, n, want)
+			}
+			delete(got, when+"-"+p)
+		}
+	}
+	if len(got) != 0 {
+		t.Errorf("unexpected requests: %v", got)
+	}
+	// Granted now: what is inserted from here on loads at once.
+	run(t, ctx, chromedp.Evaluate(`document.body.append(Object.assign(document.createElement('iframe'), {src: 'https://www.youtube.com/embed/x?via=granted', title: 'v'}))`, nil), settle())
+	if n := s.v.via()["granted"]; n != 1 {
+		t.Errorf("frame inserted after consent: got %d requests want 1", n)
+	}
+}

@@ -23,11 +23,19 @@ func (a *app) activate(categories []string) {
 		want[c] = true
 	}
 	found := false
-	x.each(x.call(a.doc, "querySelectorAll", "[data-consent]"), func(el safejs.Value) {
+	take := func(el safejs.Value) {
 		if want[x.attr(el, "data-consent")] && x.attr(el, "data-doui-done") == "" {
 			x.call(el, "setAttribute", "data-doui-done", "1")
 			a.queue = append(a.queue, el)
 			found = true
+		}
+	}
+	x.each(x.call(a.doc, "querySelectorAll", "[data-consent]"), take)
+	// The loader's held elements that the query cannot see: in shadow
+	// roots. (Those no longer in the page stay held.)
+	x.each(x.get(a.st, "held"), func(el safejs.Value) {
+		if x.boolean(x.get(el, "isConnected")) {
+			take(el)
 		}
 	})
 	for _, c := range categories {

@@ -51,8 +51,11 @@
   });
 
   // Hold back scripts and frames that other scripts add later from a host
-  // the policy lists, until the wasm knows the category is granted.
-  var hosts = {};
+  // the policy lists (or a subdomain of one), until the wasm knows the
+  // category is granted. A held element keeps its place with data-consent,
+  // data-src and, for a script, type="text/plain": the wasm activates it
+  // like one the page marked itself.
+  var hosts = Object.create(null);
   for (i = 0; i < cfg.cats.length; i++) {
     var c = cfg.cats[i];
     for (var j = 0; !c.req && j < (c.svc || []).length; j++) {
@@ -61,33 +64,148 @@
     }
   }
   st.hosts = hosts;
-  function hold(el) {
-    if (el.nodeType != 1 || el.hasAttribute('data-consent')) return;
-    var tag = el.tagName, url = el.getAttribute('src');
-    if (!url || (tag != 'SCRIPT' && tag != 'IFRAME')) return;
-    var cat;
-    try { cat = hosts[new URL(url, location.href).hostname]; } catch (e) { return; }
-    if (!cat || (st.granted && st.granted.indexOf(cat) >= 0)) return;
+  // blocked is the category that url waits for, '' when it may load.
+  function blocked(url) {
+    var h;
+    try { h = new URL(url, location.href).hostname; } catch (e) { return ''; }
+    for (;;) {
+      var cat = hosts[h];
+      if (cat) return st.granted && st.granted.indexOf(cat) >= 0 ? '' : cat;
+      var dot = h.indexOf('.');
+      if (dot < 0) return '';
+      h = h.slice(dot + 1);
+    }
+  }
+  function park(el, url, cat) {
     el.setAttribute('data-consent', cat);
     el.setAttribute('data-src', url);
-    el.removeAttribute('src');
-    if (tag == 'SCRIPT') el.type = 'text/plain';
-    st.held.push(el);
+    if (el.tagName == 'SCRIPT') {
+      var ty = el.getAttribute('type');
+      if (ty) el.setAttribute('data-type', ty);
+      el.setAttribute('type', 'text/plain');
+    }
   }
-  // Scripts added by other scripts start loading as soon as they are
-  // inserted, before any MutationObserver runs, so insertion is intercepted.
-  var P = Node.prototype;
-  ['appendChild', 'insertBefore', 'replaceChild'].forEach(function (f) {
-    var orig = P[f];
-    P[f] = function (n) {
-      if (n && n.nodeType == 1) hold(n);
-      return orig.apply(this, arguments);
+  function hold(el) {
+    var tag = el.tagName;
+    if ((tag != 'SCRIPT' && tag != 'IFRAME') || el.hasAttribute('data-consent')) return 0;
+    var url = el.getAttribute('src'), cat = url && blocked(url);
+    if (!cat) return 0;
+    park(el, url, cat);
+    el.removeAttribute('src');
+    st.held.push(el);
+    return 1;
+  }
+  // holdTree holds n and what it contains (a fragment, a wrapper element).
+  function holdTree(n) {
+    if (!n || (n.nodeType != 1 && n.nodeType != 11)) return 0;
+    var l = n.querySelectorAll('script[src],iframe[src]'), held = n.nodeType == 1 ? hold(n) : 0;
+    for (var q = 0; q < l.length; q++) held += hold(l[q]);
+    return held;
+  }
+  // A script or frame starts loading the moment it is inserted, before
+  // any MutationObserver runs, so every way of inserting nodes is
+  // intercepted and the nodes held before the real method runs.
+  function wrap(proto, names, args) {
+    names.forEach(function (f) {
+      var orig = proto && proto[f];
+      if (typeof orig != 'function') return;
+      proto[f] = function () {
+        for (var a = args[0]; a < Math.min(arguments.length, args[1]); a++) holdTree(arguments[a]);
+        return orig.apply(this, arguments);
+      };
+    });
+  }
+  var ALL = [0, 1e9], P = Node.prototype, E = Element.prototype;
+  wrap(P, ['appendChild', 'insertBefore', 'replaceChild'], [0, 1]);
+  [E, Document.prototype, DocumentFragment.prototype, w.CharacterData && CharacterData.prototype, w.DocumentType && DocumentType.prototype].forEach(function (proto) {
+    wrap(proto, ['append', 'prepend', 'after', 'before', 'replaceWith', 'replaceChildren', 'moveBefore'], ALL);
+  });
+  wrap(E, ['insertAdjacentElement'], [1, 2]);
+  wrap(w.Range && Range.prototype, ['insertNode', 'surroundContents'], [0, 1]);
+  // Markup: frames in it load as soon as it is parsed into the page, so it
+  // is parsed first in an inert <template>, held there and written back.
+  // Scripts in markup set this way never run; document.write runs them.
+  var tpl = Object.getOwnPropertyDescriptor(E, 'innerHTML');
+  function clean(html, scripts) {
+    html = String(html);
+    if (!(scripts ? /<(iframe|script)/i : /<iframe/i).test(html)) return html;
+    var t = d.createElement('template');
+    tpl.set.call(t, html);
+    var l = t.content.querySelectorAll(scripts ? 'script[src],iframe[src]' : 'iframe[src]'), held = 0;
+    for (var q = 0; q < l.length; q++) held += hold(l[q]);
+    return held ? tpl.get.call(t) : html;
+  }
+  // inShadow lets the wasm find what clean held inside a shadow root,
+  // where document.querySelectorAll does not reach.
+  function inShadow(node, before, html) {
+    var r = before !== html && node.getRootNode && node.getRootNode();
+    if (!r || r == d || !r.querySelectorAll) return;
+    var l = r.querySelectorAll('[data-consent]');
+    for (var q = 0; q < l.length; q++) st.held.push(l[q]);
+  }
+  function setter(proto, prop) {
+    var pd = proto && Object.getOwnPropertyDescriptor(proto, prop);
+    if (!pd || !pd.set) return;
+    Object.defineProperty(proto, prop, {
+      configurable: true, enumerable: pd.enumerable, get: pd.get,
+      set: function (v) {
+        var html = clean(v), r = this.getRootNode && this.getRootNode();
+        pd.set.call(this, html);
+        inShadow(r, v, html);
+      }
+    });
+  }
+  setter(E, 'innerHTML');
+  setter(E, 'outerHTML');
+  setter(w.ShadowRoot && ShadowRoot.prototype, 'innerHTML');
+  ['insertAdjacentHTML', 'setHTMLUnsafe'].forEach(function (f) {
+    var orig = E[f];
+    if (typeof orig != 'function') return;
+    E[f] = function () {
+      var a = [].slice.call(arguments), at = f == 'insertAdjacentHTML' ? 1 : 0;
+      var v = a[at];
+      a[at] = clean(v);
+      var out = orig.apply(this, a);
+      inShadow(this, v, a[at]);
+      return out;
     };
   });
-  // Parser-inserted elements (in the HTML) are caught before they load.
+  ['write', 'writeln'].forEach(function (f) {
+    var orig = Document.prototype[f];
+    Document.prototype[f] = function () {
+      var a = [].slice.call(arguments);
+      for (var q = 0; q < a.length; q++) a[q] = clean(a[q], 1);
+      return orig.apply(this, a);
+    };
+  });
+  // A src given to a script or frame already in the page loads it too.
+  function guard(el, url) {
+    if (!el.isConnected || el.hasAttribute('data-consent') || (el.tagName == 'SCRIPT' && el.hasAttribute('src'))) return 0;
+    var cat = blocked(url);
+    if (!cat) return 0;
+    park(el, url, cat);
+    st.held.push(el);
+    return 1;
+  }
+  [w.HTMLScriptElement, w.HTMLIFrameElement].forEach(function (C) {
+    var pd = C && Object.getOwnPropertyDescriptor(C.prototype, 'src');
+    if (!pd || !pd.set) return;
+    Object.defineProperty(C.prototype, 'src', {
+      configurable: true, enumerable: pd.enumerable, get: pd.get,
+      set: function (v) { if (!guard(this, String(v))) pd.set.call(this, v); }
+    });
+  });
+  var setAttr = E.setAttribute;
+  E.setAttribute = function (n, v) {
+    if (String(n).toLowerCase() == 'src' && (this.tagName == 'SCRIPT' || this.tagName == 'IFRAME') && guard(this, String(v))) return;
+    return setAttr.apply(this, arguments);
+  };
+  // Parser-inserted elements (in the HTML) are caught before they load:
+  // the parser runs microtasks before it prepares a script. Unmarked ones
+  // may still be fetched by the preload scanner: mark them.
   new MutationObserver(function (rs) {
     for (var r = 0; r < rs.length; r++)
-      for (var n = 0; n < rs[r].addedNodes.length; n++) hold(rs[r].addedNodes[n]);
+      for (var n = 0; n < rs[r].addedNodes.length; n++) holdTree(rs[r].addedNodes[n]);
   }).observe(d.documentElement, { childList: true, subtree: true });
 
   // The banner, from ready markup: shown at once, long before the wasm.
