@@ -83,7 +83,7 @@ func TestAccessLogLine(t *testing.T) {
 		if !tt.want.MatchString(line) {
 			t.Errorf("log line:\ngot  %q\nwant %s", line, tt.want)
 		}
-		for _, leak := range []string{"77", "bb::1", "secret", "private", "id=9"} {
+		for _, leak := range []string{"113.77", "bb::1", "secret", "private", "id=9"} {
 			if strings.Contains(line, leak) {
 				t.Errorf("log line keeps %q: %q", leak, line)
 			}
