@@ -63,146 +63,113 @@
       for (var k = 0; k < hs.length; k++) hosts[hs[k]] = c.id;
     }
   }
-  st.hosts = hosts;
-  // blocked is the category that url waits for, '' when it may load.
+  // blocked is the category url waits for; falsy when it may load.
   function blocked(url) {
-    var h;
-    try { h = new URL(url, location.href).hostname; } catch (e) { return ''; }
-    for (;;) {
-      var cat = hosts[h];
-      if (cat) return st.granted && st.granted.indexOf(cat) >= 0 ? '' : cat;
-      var dot = h.indexOf('.');
-      if (dot < 0) return '';
-      h = h.slice(dot + 1);
+    var h, cat;
+    try { h = new URL(url, location.href).hostname; } catch (e) { return; }
+    while (h) {
+      if ((cat = hosts[h])) return st.granted && st.granted.indexOf(cat) >= 0 ? 0 : cat;
+      h = h.slice(h.indexOf('.') + 1 || 1e9); // www.a.jp, a.jp, jp
     }
   }
-  function park(el, url, cat) {
+  // hold parks el, a script or frame about to load url (its src when
+  // null), if url waits for a category.
+  function hold(el, url) {
+    var tag = el.tagName, cat;
+    if (tag != 'SCRIPT' && tag != 'IFRAME' || el.hasAttribute('data-consent')) return 0;
+    if (url == null) url = el.getAttribute('src');
+    if (!url || !(cat = blocked(url))) return 0;
     el.setAttribute('data-consent', cat);
     el.setAttribute('data-src', url);
-    if (el.tagName == 'SCRIPT') {
-      var ty = el.getAttribute('type');
-      if (ty) el.setAttribute('data-type', ty);
-      el.setAttribute('type', 'text/plain');
-    }
-  }
-  function hold(el) {
-    var tag = el.tagName;
-    if ((tag != 'SCRIPT' && tag != 'IFRAME') || el.hasAttribute('data-consent')) return 0;
-    var url = el.getAttribute('src'), cat = url && blocked(url);
-    if (!cat) return 0;
-    park(el, url, cat);
     el.removeAttribute('src');
+    if (tag == 'SCRIPT') {
+      if (el.type) el.setAttribute('data-type', el.type);
+      el.type = 'text/plain';
+    }
     st.held.push(el);
     return 1;
   }
-  // holdTree holds n and what it contains (a fragment, a wrapper element).
+  // holdTree holds n and what it contains (a fragment, a wrapper).
   function holdTree(n) {
-    if (!n || (n.nodeType != 1 && n.nodeType != 11)) return 0;
-    var l = n.querySelectorAll('script[src],iframe[src]'), held = n.nodeType == 1 ? hold(n) : 0;
+    if (!n || !n.querySelectorAll) return 0;
+    var l = n.querySelectorAll('script,iframe'), held = n.tagName ? hold(n) : 0;
     for (var q = 0; q < l.length; q++) held += hold(l[q]);
     return held;
   }
   // A script or frame starts loading the moment it is inserted, before
-  // any MutationObserver runs, so every way of inserting nodes is
-  // intercepted and the nodes held before the real method runs.
-  function wrap(proto, names, args) {
+  // any MutationObserver runs, so every way of inserting nodes holds them
+  // first: arguments from..to of each method are the inserted nodes.
+  function wrap(proto, names, from, to) {
     names.forEach(function (f) {
       var orig = proto && proto[f];
-      if (typeof orig != 'function') return;
-      proto[f] = function () {
-        for (var a = args[0]; a < Math.min(arguments.length, args[1]); a++) holdTree(arguments[a]);
+      if (orig) proto[f] = function () {
+        for (var a = from; a < arguments.length && a < to; a++) holdTree(arguments[a]);
         return orig.apply(this, arguments);
       };
     });
   }
-  var ALL = [0, 1e9], P = Node.prototype, E = Element.prototype;
-  wrap(P, ['appendChild', 'insertBefore', 'replaceChild'], [0, 1]);
-  [E, Document.prototype, DocumentFragment.prototype, w.CharacterData && CharacterData.prototype, w.DocumentType && DocumentType.prototype].forEach(function (proto) {
-    wrap(proto, ['append', 'prepend', 'after', 'before', 'replaceWith', 'replaceChildren', 'moveBefore'], ALL);
+  var E = Element.prototype, DP = Document.prototype;
+  wrap(Node.prototype, ['appendChild', 'insertBefore', 'replaceChild'], 0, 1);
+  [E, DP, DocumentFragment.prototype, CharacterData.prototype].forEach(function (proto) {
+    wrap(proto, ['append', 'prepend', 'after', 'before', 'replaceWith', 'replaceChildren'], 0, 1e9);
   });
-  wrap(E, ['insertAdjacentElement'], [1, 2]);
-  wrap(w.Range && Range.prototype, ['insertNode', 'surroundContents'], [0, 1]);
-  // Markup: frames in it load as soon as it is parsed into the page, so it
-  // is parsed first in an inert <template>, held there and written back.
-  // Scripts in markup set this way never run; document.write runs them.
-  var tpl = Object.getOwnPropertyDescriptor(E, 'innerHTML');
-  function clean(html, scripts) {
-    html = String(html);
-    if (!(scripts ? /<(iframe|script)/i : /<iframe/i).test(html)) return html;
-    var t = d.createElement('template');
-    tpl.set.call(t, html);
-    var l = t.content.querySelectorAll(scripts ? 'script[src],iframe[src]' : 'iframe[src]'), held = 0;
+  wrap(E, ['insertAdjacentElement'], 1, 2);
+  wrap(Range.prototype, ['insertNode'], 0, 1);
+  // Markup: frames in it load as soon as it is in the page, so it is
+  // parsed first in an inert <template>, held there and written back.
+  // Scripts in markup set this way never run; in document.write they do.
+  var html = Object.getOwnPropertyDescriptor(E, 'innerHTML');
+  function clean(v, scripts) {
+    if (!/<(iframe|script)/i.test(v)) return v;
+    var t = d.createElement('template'), held = 0;
+    html.set.call(t, v);
+    var l = t.content.querySelectorAll(scripts ? 'script,iframe' : 'iframe');
     for (var q = 0; q < l.length; q++) held += hold(l[q]);
-    return held ? tpl.get.call(t) : html;
+    return held ? html.get.call(t) : v;
   }
-  // inShadow lets the wasm find what clean held inside a shadow root,
-  // where document.querySelectorAll does not reach.
-  function inShadow(node, before, html) {
-    var r = before !== html && node.getRootNode && node.getRootNode();
-    if (!r || r == d || !r.querySelectorAll) return;
-    var l = r.querySelectorAll('[data-consent]');
-    for (var q = 0; q < l.length; q++) st.held.push(l[q]);
-  }
-  function setter(proto, prop) {
-    var pd = proto && Object.getOwnPropertyDescriptor(proto, prop);
-    if (!pd || !pd.set) return;
-    Object.defineProperty(proto, prop, {
+  function setter(proto, name, fn) {
+    var pd = proto && Object.getOwnPropertyDescriptor(proto, name);
+    if (pd) Object.defineProperty(proto, name, {
       configurable: true, enumerable: pd.enumerable, get: pd.get,
-      set: function (v) {
-        var html = clean(v), r = this.getRootNode && this.getRootNode();
-        pd.set.call(this, html);
-        inShadow(r, v, html);
-      }
+      set: function (v) { fn(this, v, pd.set); }
     });
   }
-  setter(E, 'innerHTML');
-  setter(E, 'outerHTML');
-  setter(w.ShadowRoot && ShadowRoot.prototype, 'innerHTML');
-  ['insertAdjacentHTML', 'setHTMLUnsafe'].forEach(function (f) {
-    var orig = E[f];
-    if (typeof orig != 'function') return;
-    E[f] = function () {
-      var a = [].slice.call(arguments), at = f == 'insertAdjacentHTML' ? 1 : 0;
-      var v = a[at];
-      a[at] = clean(v);
-      var out = orig.apply(this, a);
-      inShadow(this, v, a[at]);
-      return out;
-    };
-  });
-  ['write', 'writeln'].forEach(function (f) {
-    var orig = Document.prototype[f];
-    Document.prototype[f] = function () {
-      var a = [].slice.call(arguments);
-      for (var q = 0; q < a.length; q++) a[q] = clean(a[q], 1);
-      return orig.apply(this, a);
-    };
-  });
+  // What clean held in a shadow root is out of document.querySelectorAll's
+  // reach: the wasm finds it in st.held.
+  function markup(el, v, set) {
+    var h = clean(v), r = el.getRootNode();
+    set.call(el, h);
+    if (h !== v && r != d) st.held.push.apply(st.held, r.querySelectorAll('[data-consent]'));
+  }
+  setter(E, 'innerHTML', markup);
+  setter(E, 'outerHTML', markup);
+  setter(w.ShadowRoot && ShadowRoot.prototype, 'innerHTML', markup);
+  var adj = E.insertAdjacentHTML;
+  E.insertAdjacentHTML = function (pos, v) {
+    markup(this, v, function (h) { adj.call(this, pos, h); });
+  };
+  var write = DP.write;
+  DP.write = function () {
+    var a = [].slice.call(arguments);
+    for (var q = 0; q < a.length; q++) a[q] = clean(a[q], 1);
+    return write.apply(this, a);
+  };
   // A src given to a script or frame already in the page loads it too.
-  function guard(el, url) {
-    if (!el.isConnected || el.hasAttribute('data-consent') || (el.tagName == 'SCRIPT' && el.hasAttribute('src'))) return 0;
-    var cat = blocked(url);
-    if (!cat) return 0;
-    park(el, url, cat);
-    st.held.push(el);
-    return 1;
+  function guard(el, v) {
+    return el.isConnected && !(el.tagName == 'SCRIPT' && el.hasAttribute('src')) && hold(el, String(v));
   }
   [w.HTMLScriptElement, w.HTMLIFrameElement].forEach(function (C) {
-    var pd = C && Object.getOwnPropertyDescriptor(C.prototype, 'src');
-    if (!pd || !pd.set) return;
-    Object.defineProperty(C.prototype, 'src', {
-      configurable: true, enumerable: pd.enumerable, get: pd.get,
-      set: function (v) { if (!guard(this, String(v))) pd.set.call(this, v); }
+    setter(C.prototype, 'src', function (el, v, set) {
+      if (!guard(el, v)) set.call(el, v);
     });
   });
   var setAttr = E.setAttribute;
   E.setAttribute = function (n, v) {
-    if (String(n).toLowerCase() == 'src' && (this.tagName == 'SCRIPT' || this.tagName == 'IFRAME') && guard(this, String(v))) return;
-    return setAttr.apply(this, arguments);
+    if (String(n).toLowerCase() != 'src' || !guard(this, v)) return setAttr.apply(this, arguments);
   };
   // Parser-inserted elements (in the HTML) are caught before they load:
   // the parser runs microtasks before it prepares a script. Unmarked ones
-  // may still be fetched by the preload scanner: mark them.
+  // may still be fetched early by the preload scanner: mark them.
   new MutationObserver(function (rs) {
     for (var r = 0; r < rs.length; r++)
       for (var n = 0; n < rs[r].addedNodes.length; n++) holdTree(rs[r].addedNodes[n]);
