@@ -269,6 +269,11 @@ func benchVisit(t *testing.T, ctx context.Context, url string) benchSample {
 	if err := json.Unmarshal([]byte(raw), &smp); err != nil {
 		t.Fatalf("bench data: %v: %s", err, raw)
 	}
+	var lts []string
+	for _, lt := range smp.LT {
+		lts = append(lts, fmt.Sprintf("%.0f+%.0f", lt[0], lt[1]))
+	}
+	t.Logf("%s: banner %.0f ms, ready %.0f ms, long tasks (start+duration ms): %s", url, ptr(smp.Banner), ptr(smp.Ready), strings.Join(lts, " "))
 	if len(smp.Errors) > 0 {
 		t.Logf("bench script: %q", smp.Errors)
 	}
@@ -373,7 +378,7 @@ func benchTable(out *strings.Builder, ss []benchSample) {
 		{"wasm loaded → compiled", measure(ss, phase("compiled", "")), "ms"},
 		{"instantiate (call → resolved)", measure(ss, phase("instEnd", "instStart")), "ms"},
 		{"go.run, first task", measure(ss, phase("runEnd", "runStart")), "ms"},
-		{"go.run returned → ready", measure(ss, func(s benchSample) float64 { return ptr(s.Ready) - phase("runEnd", "")(s) }), "ms"},
+		{"go.run called → ready", measure(ss, func(s benchSample) float64 { return ptr(s.Ready) - phase("runStart", "")(s) }), "ms"},
 		{"long tasks (>50 ms), count", measure(ss, func(s benchSample) float64 { n, _, _ := s.longTasks(); return float64(n) }), ""},
 		{"long tasks, total", measure(ss, func(s benchSample) float64 { _, tot, _ := s.longTasks(); return tot }), "ms"},
 		{"longest task (if >50 ms)", measure(ss, func(s benchSample) float64 { _, _, m := s.longTasks(); return m }), "ms"},
