@@ -205,7 +205,18 @@ func browserFlags(profile string) []chromedp.ExecAllocatorOption {
 // cache) for one test and returns its tab.
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	alloc, acancel := chromedp.NewExecAllocator(context.Background(), browserFlags(t.TempDir())...)
+	// Not t.TempDir: Chromium's helper processes may still be writing the
+	// profile for a moment after the browser is told to exit.
+	profile, err := os.MkdirTemp("", "doui-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for i := 0; i < 20 && os.RemoveAll(profile) != nil; i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+	alloc, acancel := chromedp.NewExecAllocator(context.Background(), browserFlags(profile)...)
 	t.Cleanup(acancel)
 	// chromedp logs CDP events it does not know as errors; they are not.
 	quiet := func(format string, args ...any) {

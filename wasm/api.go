@@ -172,12 +172,14 @@ func (a *app) grant(granted []string) {
 	for _, u := range banner.ConsentMode(&a.cfg, granted) {
 		cm[u.Type] = u.Value
 	}
-	// Before the visitor decides, the loader's "default" (all denied) stands.
-	if len(cm) > 0 && !a.dec.ShowBanner {
-		gtag := x.get(a.win, "gtag")
-		if gtag.Type() == safejs.TypeFunction {
-			gtag.Invoke("consent", "update", cm)
-		}
+	// Before the visitor decides, the loader's "default" (all denied) stands
+	// and there is no decision for Tag Manager triggers to react to.
+	if a.dec.ShowBanner {
+		return
+	}
+	gtag := x.get(a.win, "gtag")
+	if len(cm) > 0 && gtag.Type() == safejs.TypeFunction {
+		gtag.Invoke("consent", "update", cm)
 	}
 	dl := x.get(a.win, "dataLayer")
 	if dl.Type() == safejs.TypeObject {

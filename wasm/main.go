@@ -107,6 +107,9 @@ func (a *app) start() {
 
 	a.render()
 	a.listenDialog()
+	// The runtime's start and the first DOM work are one long task; give
+	// the page a turn before the rest (clicks meanwhile stay queued).
+	a.yield()
 	a.grant(a.dec.Granted)
 	a.activate(a.dec.Granted)
 	a.watchAdded()
@@ -115,6 +118,20 @@ func (a *app) start() {
 	if x.err != nil {
 		consoleError("doui: " + x.err.Error())
 	}
+}
+
+// yield lets the browser run other tasks (input, paint) and resumes in a
+// later one. Only for start(): it blocks the goroutine, which must not be
+// a JS callback's.
+func (a *app) yield() {
+	done := make(chan struct{})
+	fn := a.callback(func([]safejs.Value) { close(done) })
+	if _, err := a.win.Call("setTimeout", fn, 0); err != nil {
+		fn.Release()
+		return
+	}
+	<-done
+	fn.Release()
 }
 
 // waitRoot returns the loader's markup root. The loader inserts it as soon

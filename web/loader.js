@@ -12,13 +12,14 @@
   var cfg = D.c;
   var st = (w.__doui = { D: D, held: [], t0: performance.now() });
 
-  // Google Consent Mode v2 defaults, before any Google tag can run.
+  // The GA opt-out flags, then Consent Mode v2 defaults (all denied), before
+  // any Google tag can run.
   var dl = (w.dataLayer = w.dataLayer || []);
   if (typeof w.gtag != 'function') {
     w.gtag = function () { dl.push(arguments); };
   }
-  w.gtag('consent', 'default', D.cm);
   for (var i = 0; i < D.ga.length; i++) w['ga-disable-' + D.ga[i]] = true;
+  w.gtag('consent', 'default', D.cm);
 
   // The stored record: a cookie, with a localStorage mirror for when the
   // cookie was cleared. Only its fingerprint field is read here.
