@@ -423,7 +423,7 @@ func benchBudgets(out *strings.Builder, get func(profile, visit string) []benchS
 	verdict("longest task, cold, throttled (worst run)", measure(thr, func(s benchSample) float64 { _, _, m := s.longTasks(); return m }).max, 100, "ms")
 	verdict("wasm bytes on the wire, warm (max)", measure(warm, file("wasm", func(f benchFile) float64 { return f.Transfer })).max, 0, "B")
 	verdict("wasm ready, warm, loopback (median)", measure(warm, func(s benchSample) float64 { return ptr(s.Ready) }).med, 60, "ms")
-	fmt.Fprintf(out, "(banner visible before the fastest JS banner: see ../shared/bench/cmp, docs-bench.md)\n")
+	fmt.Fprintf(out, "(banner visible before the fastest JS banner: see ../shared/bench/cmp and README.md)\n")
 }
 
 func chromiumVersion() string {

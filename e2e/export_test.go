@@ -302,7 +302,7 @@ func TestExportServedByNginx(t *testing.T) {
 	acceptAndReject(t, siteFor(t, url, ""))
 }
 
-// siteCSP is the Content-Security-Policy docs-server.md tells a site to
+// siteCSP is the Content-Security-Policy README.md tells a site to
 // send, with {doui} for doui's origin and {tracker} for the site's own
 // third parties (which its CSP allows anyway). Keep the two in step.
 const siteCSP = "default-src 'self'; " +

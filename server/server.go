@@ -412,7 +412,7 @@ func setHeaders(h http.Header, hs []header) {
 // own pages (/privacy, the demo): no inline script or style, no eval, only
 // 'wasm-unsafe-eval' for WebAssembly.instantiateStreaming. The loader and
 // the wasm are used by other origins, whose own CSP applies to them (see
-// docs-server.md for what a site adds). tracker is the demo tracker's
+// README.md, "The CSP a site adds to its own pages"). tracker is the demo tracker's
 // origin, allowed on the demo pages; empty outside the demo.
 func securityHeaders(publicURL, tracker string) []header {
 	csp := []string{
