@@ -589,7 +589,7 @@ func TestGTMUnmarked(t *testing.T) {
 // place.
 func TestYouTubeEmbed(t *testing.T) {
 	for _, tc := range []struct{ lang, text, button, link string }{
-		{"ja", "このコンテンツは YouTube（Google LLC） から読み込まれます", "「動画の埋め込み」を許可して表示する", "提供者のプライバシーポリシー"},
+		{"ja", "このコンテンツはYouTube（Google LLC）から読み込まれます", "「動画の埋め込み」を許可して表示する", "提供者のプライバシーポリシー"},
 		{"en", "This content is loaded from YouTube (Google LLC).", "Allow “Embedded videos” and show it", "provider's privacy policy"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {

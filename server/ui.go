@@ -26,7 +26,7 @@ var uiStrings = map[string]map[string]string{
 		"savedNone":     "任意の項目はすべて拒否しました。",
 		"reopen":        "Cookie 設定",
 		"language":      "表示言語",
-		"embedText":     "このコンテンツは {provider} から読み込まれます。表示すると、{provider} に閲覧情報が送られます。",
+		"embedText":     "このコンテンツは{provider}から読み込まれます。表示すると、{provider}に閲覧情報が送られます。",
 		"embedAllow":    "「{category}」を許可して表示する",
 	},
 	"en": {
