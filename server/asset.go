@@ -32,24 +32,40 @@ type asset struct {
 // slow (about a second per MB), which is why this runs once per content
 // change and never per request.
 func newAsset(body []byte, ctype string) *asset {
-	sum := sha256.Sum256(body)
-	h := hex.EncodeToString(sum[:])
-	a := &asset{body: body, ctype: ctype, etag: `"` + h[:32] + `"`, hash: h[:12], modtime: time.Now().UTC().Truncate(time.Second)}
+	a := uncompressedAsset(body, ctype)
 	if len(body) < 256 {
 		return a // compression would not pay for its header
 	}
-	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-	zw.Write(body)
-	zw.Close()
-	a.gz = gz.Bytes()
+	a.gz = gzipCompress(body)
 	a.br = brotliCompress(body)
 	return a
 }
 
+// uncompressedAsset is an asset with its validators and no variants yet.
+func uncompressedAsset(body []byte, ctype string) *asset {
+	sum := sha256.Sum256(body)
+	h := hex.EncodeToString(sum[:])
+	return &asset{body: body, ctype: ctype, etag: `"` + h[:32] + `"`, hash: h[:12], modtime: time.Now().UTC().Truncate(time.Second)}
+}
+
+func gzipCompress(body []byte) []byte {
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(body)
+	zw.Close()
+	return gz.Bytes()
+}
+
+// brotliCompress uses the smallest window that holds the whole body: a
+// larger one compresses no better and costs memory (a 16 MB window made
+// every policy reload allocate about half a gigabyte).
 func brotliCompress(body []byte) []byte {
+	lgwin := 10
+	for lgwin < 24 && 1<<lgwin < len(body) {
+		lgwin++
+	}
 	var br bytes.Buffer
-	bw := brotli.NewWriterOptions(&br, brotli.WriterOptions{Quality: 11, LGWin: 24})
+	bw := brotli.NewWriterOptions(&br, brotli.WriterOptions{Quality: 11, LGWin: lgwin})
 	bw.Write(body)
 	bw.Close()
 	return br.Bytes()
@@ -155,17 +171,12 @@ func (a *asset) serve(w http.ResponseWriter, r *http.Request) {
 // seconds to build: it is kept in the user's cache directory, keyed by the
 // module's hash, so restarts and tests pay for it once per build.
 func newWasmAsset(mod []byte) *asset {
-	sum := sha256.Sum256(mod)
-	h := hex.EncodeToString(sum[:])
-	a := &asset{body: mod, ctype: "application/wasm", etag: `"` + h[:32] + `"`, hash: h[:12], immutable: true, cors: true, modtime: time.Now().UTC().Truncate(time.Second)}
-	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-	zw.Write(mod)
-	zw.Close()
-	a.gz = gz.Bytes()
+	a := uncompressedAsset(mod, "application/wasm")
+	a.immutable, a.cors = true, true
+	a.gz = gzipCompress(mod)
 	cache := ""
 	if dir, err := os.UserCacheDir(); err == nil {
-		cache = filepath.Join(dir, "doui", h+".wasm.br")
+		cache = filepath.Join(dir, "doui", strings.Trim(a.etag, `"`)+".wasm.br")
 		if br, err := os.ReadFile(cache); err == nil && len(br) > 0 {
 			a.br = br
 			return a
