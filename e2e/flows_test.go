@@ -34,8 +34,10 @@ func (f *fakeTracker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/gtag/js":
 		w.Header().Set("Content-Type", "text/javascript")
-		fmt.Fprint(w, `document.cookie='_ga=GA1.1.123.456; path=/; max-age=63072000';
+		fmt.Fprint(w, `try { // like real tags, survive a browser that blocks cookies
+document.cookie='_ga=GA1.1.123.456; path=/; max-age=63072000';
 document.cookie='_ga_DOUIDEMO1=GS1.1.789; path=/; max-age=63072000';
+} catch (e) {}
 window.order=(window.order||[]).concat('gtag');
 new Image().src=new URL('/g/collect?tid=G-DOUIDEMO1', document.currentScript.src).href;`)
 	case "/slow.js":
@@ -426,5 +428,36 @@ func TestLoaderTwice(t *testing.T) {
 	run(t, ctx, chromedp.Evaluate(`document.cookie`, &c))
 	if !strings.Contains(c, "doui=1.") {
 		t.Errorf("no consent stored after accept: cookie %q", c)
+	}
+}
+
+// TestStorageBlocked: a browser that refuses cookies and localStorage
+// (privacy settings, some embedded browsers). The choice holds for the page
+// it was made on; the next page asks again and runs nothing before that.
+func TestStorageBlocked(t *testing.T) {
+	s := newSite(t, `<script>
+Object.defineProperty(Document.prototype, 'cookie', { get() { throw new DOMException('blocked', 'SecurityError'); }, set(v) { throw new DOMException('blocked', 'SecurityError'); } });
+Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('blocked', 'SecurityError'); } });
+</script>`)
+	ctx := browser(t)
+	s.open(t, ctx, "")
+	run(t, ctx, settle())
+	if !bannerVisible(t, ctx) {
+		t.Fatal("banner not shown with storage blocked")
+	}
+	if n := s.tracker.count(""); n != 0 {
+		t.Fatalf("tracker requests before consent: got %d want 0", n)
+	}
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`), settle())
+	if n := s.tracker.count("/gtag/js"); n != 1 {
+		t.Errorf("tracker after accept on the same page: got %d want 1", n)
+	}
+	s.open(t, ctx, "")
+	run(t, ctx, settle())
+	if !bannerVisible(t, ctx) {
+		t.Error("banner not shown on the next page although nothing could be stored")
+	}
+	if n := s.tracker.count("/gtag/js"); n != 1 {
+		t.Errorf("tracker on the next page without a stored choice: got %d want 1", n)
 	}
 }

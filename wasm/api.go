@@ -197,10 +197,34 @@ func (a *app) store(rec banner.Record) {
 	if x.str(x.get(x.get(a.win, "location"), "protocol")) == "https:" {
 		cookie += "; Secure"
 	}
-	x.set(a.doc, "cookie", cookie)
-	ls, err := a.win.Get("localStorage") // throws when storage is blocked
-	if err == nil && ls.Type() == safejs.TypeObject {
-		ls.Call("setItem", "doui", v)
+	a.setCookie(cookie)
+	ls := a.storageGet(a.win, "localStorage")
+	if ls.Type() == safejs.TypeObject {
+		ls.Call("setItem", "doui", v) // a thrown QuotaExceededError is returned, not raised
+	}
+}
+
+// storageGet reads a property whose getter may throw (document.cookie and
+// localStorage throw SecurityError where storage is blocked). It goes
+// through Reflect.get: syscall/js turns an exception thrown by a called
+// function into an error, but one thrown by a property getter escapes
+// the Go runtime and kills it.
+func (a *app) storageGet(v safejs.Value, p string) safejs.Value {
+	reflect, err := a.win.Get("Reflect")
+	if err != nil {
+		return safejs.Undefined()
+	}
+	r, err := reflect.Call("get", v, p)
+	if err != nil {
+		return safejs.Undefined()
+	}
+	return r
+}
+
+// setCookie writes document.cookie through Reflect.set, for the same reason.
+func (a *app) setCookie(c string) {
+	if reflect, err := a.win.Get("Reflect"); err == nil {
+		reflect.Call("set", a.doc, "cookie", c)
 	}
 }
 
@@ -214,7 +238,7 @@ func (a *app) deleteCookies(cookies []banner.Cookie) {
 	loc := x.get(a.win, "location")
 	host, path := x.str(x.get(loc, "hostname")), x.str(x.get(loc, "pathname"))
 	var present []string
-	for _, kv := range strings.Split(x.str(x.get(a.doc, "cookie")), ";") {
+	for _, kv := range strings.Split(x.str(a.storageGet(a.doc, "cookie")), ";") {
 		if name, _, ok := strings.Cut(strings.TrimSpace(kv), "="); ok {
 			present = append(present, name)
 		}
@@ -231,7 +255,7 @@ func (a *app) deleteCookies(cookies []banner.Cookie) {
 					if d != "" {
 						c += "; Domain=" + d
 					}
-					x.set(a.doc, "cookie", c)
+					a.setCookie(c)
 				}
 			}
 		}

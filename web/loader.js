@@ -23,10 +23,12 @@
 
   // The stored record: a cookie, with a localStorage mirror for when the
   // cookie was cleared. Only its fingerprint field is read here.
+  // Both throw where storage is blocked: then there is no record.
   var rec = '';
-  var m = d.cookie.match(/(?:^|;\s*)doui=([^;]*)/);
-  if (m) rec = m[1];
-  else try { rec = localStorage.getItem('doui') || ''; } catch (e) {}
+  try {
+    var m = d.cookie.match(/(?:^|;\s*)doui=([^;]*)/);
+    rec = m ? m[1] : localStorage.getItem('doui') || '';
+  } catch (e) {}
   st.rec = rec;
   var known = rec.split('.')[1] === cfg.fp;
 
