@@ -461,3 +461,24 @@ Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('
 		t.Errorf("tracker on the next page without a stored choice: got %d want 1", n)
 	}
 }
+
+// TestNonceInlineScript: on a page whose CSP allows inline scripts by
+// nonce, a held inline script keeps its nonce when doui runs it.
+func TestNonceInlineScript(t *testing.T) {
+	s := newSite(t, "")
+	ctx := browser(t)
+	page := serveOn(t, "127.0.0.4", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Security-Policy", "script-src 'nonce-n0Nce1' 'wasm-unsafe-eval' "+s.doui.URL+"; connect-src "+s.doui.URL)
+		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><script src="%s/doui.js"></script>
+<script type="text/plain" data-consent="analytics" nonce="n0Nce1">window.nonceRan = true</script>
+</head><body><p>nonce</p></body></html>`, s.doui.URL)
+	}))
+	run(t, ctx, chromedp.Navigate(page+"/"), waitReady(),
+		click(`[data-doui="banner"] [data-doui-action="accept-all"]`), settle())
+	var ran bool
+	run(t, ctx, chromedp.Evaluate(`window.nonceRan === true`, &ran))
+	if !ran {
+		t.Error("inline script with a nonce did not run after accept under a nonce CSP")
+	}
+}

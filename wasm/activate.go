@@ -96,6 +96,11 @@ func (a *app) runScript(x *jsx, el safejs.Value) {
 	if t := x.attr(el, "data-type"); t != "" {
 		x.set(live, "type", t) // e.g. data-type="module"
 	}
+	// The browser hides a nonce attribute after parsing; the property keeps
+	// it, and a page whose CSP uses nonces needs it on the copy.
+	if n := x.str(x.get(el, "nonce")); n != "" {
+		x.set(live, "nonce", n)
+	}
 	src := x.attr(el, "data-src")
 	if src == "" {
 		src = x.attr(el, "src")
