@@ -15,6 +15,15 @@ import (
 // console.error instead of killing the runtime (after which every later
 // click would throw), and the page keeps its trackers blocked.
 func (a *app) callback(fn func(args []safejs.Value)) safejs.Func {
+	return a.returning(func(args []safejs.Value) any {
+		fn(args)
+		return nil
+	})
+}
+
+// returning is callback for functions whose result JavaScript reads; after
+// a panic the result is undefined.
+func (a *app) returning(fn func(args []safejs.Value) any) safejs.Func {
 	f, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) (result any) {
 		defer func() {
 			if r := recover(); r != nil {
@@ -25,23 +34,6 @@ func (a *app) callback(fn func(args []safejs.Value)) safejs.Func {
 					msg += ": " + s
 				}
 				consoleError(msg)
-			}
-		}()
-		fn(args)
-		return nil
-	})
-	if err != nil {
-		consoleError("doui: " + err.Error())
-	}
-	return f
-}
-
-// returning is callback for functions whose result JavaScript reads.
-func (a *app) returning(fn func(args []safejs.Value) any) safejs.Func {
-	f, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) (result any) {
-		defer func() {
-			if r := recover(); r != nil {
-				consoleError("doui: internal error")
 				result = nil
 			}
 		}()
