@@ -1,12 +1,8 @@
 package e2e
 
 import (
-	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -15,36 +11,8 @@ import (
 // policy, the fictional ministry's page under doui's own strict CSP, and
 // the fake tracker on a second origin that only runs after consent.
 func TestDemo(t *testing.T) {
-	addr := freeAddr(t, "127.0.0.1")
 	trackerAddr := freeAddr(t, "127.0.0.5")
-	log := &syncBuffer{}
-	cmd := exec.Command(env.bin, "serve", "-addr", addr, "-demo-tracker", trackerAddr)
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("doui log:\n%s", log.String())
-		}
-	})
-	base := "http://" + addr
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := http.Get(base + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("doui did not come up: %v\n%s", err, log.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	base := runDoui(t, freeAddr(t, "127.0.0.1"), "-demo-tracker", trackerAddr).URL
 
 	ctx := browser(t)
 	var status string

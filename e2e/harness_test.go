@@ -92,8 +92,17 @@ func startDoui(t *testing.T, policy string) *douiServer {
 		t.Fatal(err)
 	}
 	addr := freeAddr(t, "127.0.0.1")
-	s := &douiServer{URL: "http://" + addr, policy: pf, log: &syncBuffer{}}
-	s.cmd = exec.Command(env.bin, "serve", "-addr", addr, "-policy", pf, "-demo-tracker", "")
+	s := runDoui(t, addr, "-policy", pf, "-demo-tracker", "")
+	s.policy = pf
+	return s
+}
+
+// runDoui starts `doui serve -addr addr args...` and waits until /healthz
+// answers; the process is interrupted when the test ends.
+func runDoui(t *testing.T, addr string, args ...string) *douiServer {
+	t.Helper()
+	s := &douiServer{URL: "http://" + addr, log: &syncBuffer{}}
+	s.cmd = exec.Command(env.bin, append([]string{"serve", "-addr", addr}, args...)...)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
