@@ -25,7 +25,7 @@ build: wasm
 	$(GO) build -trimpath -o bin/doui ./server
 
 run: build
-	./bin/doui serve -addr $(ADDR)
+	./bin/doui serve -demo -addr $(ADDR)
 
 # Everything: native tests (browser tests included), the banner under wasm,
 # vet and gofmt.

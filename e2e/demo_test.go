@@ -12,7 +12,7 @@ import (
 // the fake tracker on a second origin that only runs after consent.
 func TestDemo(t *testing.T) {
 	trackerAddr := freeAddr(t, "127.0.0.5")
-	base := runDoui(t, freeAddr(t, "127.0.0.1"), "-demo-tracker", trackerAddr).URL
+	base := runDoui(t, freeAddr(t, "127.0.0.1"), "-demo", "-demo-tracker", trackerAddr).URL
 
 	ctx := browser(t)
 	var status string

@@ -92,7 +92,7 @@ func startDoui(t *testing.T, policy string) *douiServer {
 		t.Fatal(err)
 	}
 	addr := freeAddr(t, "127.0.0.1")
-	s := runDoui(t, addr, "-policy", pf, "-demo-tracker", "")
+	s := runDoui(t, addr, "-policy", pf)
 	s.policy = pf
 	return s
 }

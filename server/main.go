@@ -1,7 +1,8 @@
 // Command doui serves the doui consent banner built from a site's policy
 // JSON, and checks and exports policies.
 //
-//	doui [serve] [-addr 127.0.0.1:8080] [-policy FILE] ...
+//	doui [serve] [-addr 127.0.0.1:8080] -policy FILE ...
+//	doui serve -demo
 //	doui check FILE...
 //	doui export DIR
 //	doui snippet
@@ -27,7 +28,7 @@ func main() {
 const usage = `doui serves a consent banner built from a policy JSON file.
 
 Usage:
-  doui [serve] [flags]   serve the banner, the policy page and the demo
+  doui [serve] [flags]   serve the banner and the policy page (-demo: the demo)
   doui check FILE...     validate policy files ("-" reads stdin)
   doui snippet [flags]   print the <script> line to put into a site's pages
   doui export [flags] DIR
@@ -61,14 +62,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // serveFlags are the flags shared by serve, snippet and export.
 type serveFlags struct {
-	addr, policy, public, tracker string
+	addr, policy, public string
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port)")
-	fs.StringVar(&f.policy, "policy", "", "policy JSON file to serve; watched and reloaded on change (and on SIGHUP).\nEmpty serves the embedded demo policy")
+	fs.StringVar(&f.policy, "policy", "", "policy JSON file to serve; watched and reloaded on change (and on SIGHUP).\nRequired unless -demo, which serves the embedded demo policy without it")
 	fs.StringVar(&f.public, "public-url", "", "URL visitors reach this server at, e.g. https://consent.example.go.jp\n(default http://ADDR)")
-	fs.StringVar(&f.tracker, "demo-tracker", "127.0.0.2:8080", "address of the demo's fake analytics tracker, a second origin; empty turns it off")
 }
 
 func (f *serveFlags) publicURL() string {
@@ -84,7 +84,19 @@ func runServe(args []string, stderr io.Writer) int {
 	var f serveFlags
 	f.register(fs)
 	logTo := fs.String("log", "stderr", "access log: off, stderr or a FILE to append to (reopened on SIGHUP, for logrotate).\nIP addresses are cut to their /24 (IPv4) or /48 (IPv6) before they are written")
+	withDemo := fs.Bool("demo", false, "also serve the demo: a fictional ministry's page at /, the example policies\nunder /demo/, the snippet at /admin. Never in production")
+	tracker := fs.String("demo-tracker", "127.0.0.2:8080", "with -demo: address of the demo's fake analytics tracker, a second origin;\nempty turns it off")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	trackerSet := false
+	fs.Visit(func(fl *flag.Flag) { trackerSet = trackerSet || fl.Name == "demo-tracker" })
+	switch {
+	case !*withDemo && trackerSet && *tracker != "":
+		fmt.Fprint(stderr, "doui serve: -demo-tracker only works with -demo: add -demo to serve the demo, or leave -demo-tracker out\n")
+		return 2
+	case !*withDemo && f.policy == "":
+		fmt.Fprint(stderr, "doui serve: no policy to serve: give -policy FILE (or -demo to serve the demo with its embedded policy)\n")
 		return 2
 	}
 	logger := log.New(stderr, "doui: ", log.LstdFlags)
@@ -105,15 +117,15 @@ func runServe(args []string, stderr io.Writer) int {
 	}
 	trackerURL := ""
 	var trackerLn net.Listener
-	if f.tracker != "" {
-		ln, err := net.Listen("tcp", f.tracker)
+	if *withDemo && *tracker != "" {
+		ln, err := net.Listen("tcp", *tracker)
 		if err != nil {
 			logger.Printf("demo tracker off: %v", err)
 		} else {
 			trackerLn, trackerURL = ln, "http://"+ln.Addr().String()
 		}
 	}
-	s, err := New(Options{Policy: f.policy, PublicURL: f.publicURL(), TrackerURL: trackerURL, Log: logger})
+	s, err := New(Options{Policy: f.policy, PublicURL: f.publicURL(), Demo: *withDemo, TrackerURL: trackerURL, Log: logger})
 	if err != nil {
 		fmt.Fprintf(stderr, "doui: %v\n", err)
 		return 1
@@ -154,7 +166,11 @@ func runServe(args []string, stderr io.Writer) int {
 		go tsrv.Serve(trackerLn)
 		defer tsrv.Close()
 	}
-	logger.Printf("serving %s on http://%s (demo tracker %s)", s.current.Load().name, ln.Addr(), trackerURL)
+	if *withDemo {
+		logger.Printf("serving %s and the demo (tracker %q) on http://%s", s.current.Load().name, trackerURL, ln.Addr())
+	} else {
+		logger.Printf("serving %s on http://%s", s.current.Load().name, ln.Addr())
+	}
 	go func() {
 		<-ctx.Done()
 		logger.Printf("shutting down: finishing requests in flight")

@@ -8,14 +8,11 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"io/fs"
 	"log"
 	"net"
 	"net/http"
 	"os"
-	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -38,8 +35,11 @@ type Options struct {
 	// PublicURL is where visitors reach this server (scheme://host[:port]),
 	// used for links the banner shows on other origins.
 	PublicURL string
-	// TrackerURL is the origin of the demo's fake tracker; empty leaves the
-	// demo pages without one.
+	// Demo adds the demo pages (see demo). Off in production.
+	Demo bool
+	// TrackerURL is the origin of the demo's fake tracker, which the demo
+	// pages load and their CSP allows; empty leaves them without one. Only
+	// the demo uses it.
 	TrackerURL string
 	// Log receives operational messages; nil discards them.
 	Log *log.Logger
@@ -47,13 +47,13 @@ type Options struct {
 
 // Server serves doui. Build it with New; it is safe for concurrent use.
 type Server struct {
-	opts     Options
-	min      *minify.M
-	tmpl     *template.Template
-	statics  statics
-	current  atomic.Pointer[bundle]
-	examples map[string]*bundle // demo pages, one per example policy
-	pages    map[string]*asset  // demo and admin pages, by path
+	opts    Options
+	min     *minify.M
+	tmpl    *template.Template
+	statics statics
+	current atomic.Pointer[bundle]
+	pages   map[string]*asset // pages that do not depend on the policy, by path
+	demo    *demo             // nil unless Options.Demo
 
 	securityHeaders []header // on every response
 
@@ -76,8 +76,8 @@ func New(opts Options) (*Server, error) {
 		opts.Log = log.New(discard{}, "", 0)
 	}
 	opts.PublicURL = strings.TrimSuffix(opts.PublicURL, "/")
-	s := &Server{opts: opts, min: newMinifier(), examples: map[string]*bundle{}, pages: map[string]*asset{}}
-	s.securityHeaders = securityHeaders(opts.PublicURL, opts.TrackerURL)
+	s := &Server{opts: opts, min: newMinifier(), pages: map[string]*asset{}}
+	s.securityHeaders = securityHeaders(opts.PublicURL, "")
 	tmpl, err := template.ParseFS(web.FS, "templates/*.html", "pages/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
@@ -96,8 +96,10 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.current.Store(b)
-	if err := s.loadDemo(); err != nil {
-		return nil, err
+	if opts.Demo {
+		if s.demo, err = s.newDemo(); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -134,6 +136,16 @@ func (s *Server) loadStatics() error {
 	}
 	s.statics.wasmExec = newAsset(glue, "text/javascript; charset=utf-8")
 	s.statics.wasmExec.immutable, s.statics.wasmExec.cors = true, true
+
+	// The policy page's layout.
+	pageCSS, err := web.FS.ReadFile("pages/page.css")
+	if err != nil {
+		return fmt.Errorf("read page.css: %w", err)
+	}
+	if pageCSS, err = s.min.Bytes("text/css", pageCSS); err != nil {
+		return fmt.Errorf("minify page.css: %w", err)
+	}
+	s.pages["/page.css"] = newAsset(pageCSS, "text/css; charset=utf-8")
 
 	mod, err := web.FS.ReadFile("dist/doui.wasm")
 	if err != nil {
@@ -228,78 +240,6 @@ func (s *Server) reload(force bool) (bool, error) {
 	return true, err
 }
 
-// loadDemo builds one bundle per example policy and the demo pages.
-func (s *Server) loadDemo() error {
-	names, err := fs.Glob(web.FS, "policies/*.json")
-	if err != nil {
-		return err
-	}
-	var links []demoLink
-	for _, file := range names {
-		name := strings.TrimSuffix(path.Base(file), ".json")
-		data, err := web.FS.ReadFile(file)
-		if err != nil {
-			return err
-		}
-		p, err := policyjson.Parse("web/"+file, data)
-		if err != nil {
-			return fmt.Errorf("embedded example policy is invalid: %w", err)
-		}
-		p.Site.PolicyURL = "" // the demo links to its own rendering of the policy
-		b, err := buildBundle(file, p, &s.statics, s.min, s.tmpl, s.opts.PublicURL+"/demo/"+name+"/privacy")
-		if err != nil {
-			return err
-		}
-		s.examples[name] = b
-		links = append(links, demoLink{Name: name, Title: p.Text(p.Site.Name, "ja") + " / " + p.Text(p.Site.Name, "en")})
-	}
-	sort.Slice(links, func(i, j int) bool { return links[i].Name < links[j].Name })
-	render := func(page, tmplName string, data any) error {
-		var buf strings.Builder
-		if err := s.tmpl.ExecuteTemplate(&buf, tmplName, data); err != nil {
-			return fmt.Errorf("render %s: %w", tmplName, err)
-		}
-		out, err := s.min.Bytes("text/html", []byte(buf.String()))
-		if err != nil {
-			return fmt.Errorf("minify %s: %w", tmplName, err)
-		}
-		s.pages[page] = newAsset(out, "text/html; charset=utf-8")
-		return nil
-	}
-	pageCSS, err := web.FS.ReadFile("pages/page.css")
-	if err != nil {
-		return err
-	}
-	if pageCSS, err = s.min.Bytes("text/css", pageCSS); err != nil {
-		return fmt.Errorf("minify page.css: %w", err)
-	}
-	s.pages["/page.css"] = newAsset(pageCSS, "text/css; charset=utf-8")
-	base := demoPage{Tracker: s.opts.TrackerURL, Public: s.opts.PublicURL, Examples: links, CSSHash: s.statics.css.hash}
-	if err := render("/", "index.html", base); err != nil {
-		return err
-	}
-	if err := render("/admin", "admin.html", base); err != nil {
-		return err
-	}
-	for _, l := range links {
-		d := base
-		d.Loader = "/demo/" + l.Name + "/doui.js"
-		d.Title = l.Title
-		d.Name = l.Name
-		if err := render("/demo/"+l.Name, "example.html", d); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-type demoLink struct{ Name, Title string }
-
-type demoPage struct {
-	Tracker, Public, Loader, Title, Name, CSSHash string
-	Examples                                      []demoLink
-}
-
 // ServeHTTP routes a request. Only GET and HEAD exist; every response,
 // errors included, carries the security headers. Paths are matched exactly
 // against names built in memory and never touch the file system, so
@@ -329,21 +269,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.statics.wasmExec.serve(w, r)
 	case p == "/doui."+s.statics.css.hash+".css":
 		s.statics.css.serve(w, r)
-	case strings.HasPrefix(p, "/demo/"):
-		name, rest, _ := strings.Cut(strings.TrimPrefix(p, "/demo/"), "/")
-		ex, ok := s.examples[name]
-		switch {
-		case ok && rest == "doui.js":
-			ex.loader.serve(w, r)
-		case ok && rest == "privacy":
-			servePrivacy(w, r, ex)
-		case ok && rest == "" && s.pages[p] != nil:
-			s.pages[p].serve(w, r)
-		default:
-			httpError(w, http.StatusNotFound)
-		}
 	case s.pages[p] != nil:
 		s.pages[p].serve(w, r)
+	case s.demo != nil && s.demo.serve(w, r):
 	default:
 		httpError(w, http.StatusNotFound)
 	}
@@ -413,7 +341,7 @@ func setHeaders(h http.Header, hs []header) {
 // 'wasm-unsafe-eval' for WebAssembly.instantiateStreaming. The loader and
 // the wasm are used by other origins, whose own CSP applies to them (see
 // README.md, "The CSP a site adds to its own pages"). tracker is the demo tracker's
-// origin, allowed on the demo pages; empty outside the demo.
+// origin, allowed on the demo's pages only; empty everywhere else.
 func securityHeaders(publicURL, tracker string) []header {
 	csp := []string{
 		"default-src 'self'",

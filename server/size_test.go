@@ -65,9 +65,9 @@ func TestWasmSizeBudget(t *testing.T) {
 // every language, config, CSS; minified, brotli) for the demo policy and
 // every embedded example policy.
 func TestLoaderSizeBudget(t *testing.T) {
-	s := newTestServer(t)
+	s := newDemoServer(t)
 	sizes := map[string]*asset{"(demo)": s.current.Load().loader}
-	for name, b := range s.examples {
+	for name, b := range s.demo.examples {
 		sizes[name] = b.loader
 	}
 	var names []string
