@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -285,6 +286,11 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
+// pageAddScript runs src before any page script on every navigation.
+func pageAddScript(ctx context.Context, src string) (page.ScriptIdentifier, error) {
+	return page.AddScriptToEvaluateOnNewDocument(src).Do(ctx)
+}
+
 // allowed lists the tests that expect console errors (set before browser()).
 var allowed = map[string]bool{}
 
@@ -300,6 +306,17 @@ func run(t *testing.T, ctx context.Context, actions ...chromedp.Action) {
 // waitReady waits until the wasm has taken over window.doui.
 func waitReady() chromedp.Action {
 	return chromedp.Poll(`window.doui && window.doui.ready === true`, nil, chromedp.WithPollingTimeout(20*time.Second))
+}
+
+// engineSettled is true once the loader has put doui's markup in and the
+// engine is either up, failed, or not wanted (the loader starts it only
+// when there is work for it: __doui.b).
+const engineSettled = `!!(window.__doui && __doui.root && document.readyState === 'complete' &&
+	(!__doui.b || __doui.failed || (window.doui && window.doui.ready === true)))`
+
+// waitSettled waits for engineSettled.
+func waitSettled() chromedp.Action {
+	return chromedp.Poll(engineSettled, nil, chromedp.WithPollingTimeout(20*time.Second))
 }
 
 // bannerVisible reports whether the banner is shown.

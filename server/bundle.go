@@ -17,13 +17,19 @@ import (
 // bundle is everything derived from one policy: built once when the policy
 // is loaded, swapped atomically on reload, never mutated.
 type bundle struct {
-	name     string // file the policy came from
-	policy   *policyjson.Policy
-	config   banner.Config
-	loader   *asset // /doui.js
+	name   string // file the policy came from
+	policy *policyjson.Policy
+	config banner.Config
+	loader *asset // /doui.js
+	// langs are the small immutable JSON files the loader fetches, by name:
+	// the markup and texts of each language but the default
+	// ("doui.en.<hash>.json") when a page or the visitor wants it, and the
+	// engine's data ("engine.<hash>.json") with the wasm.
+	langs    map[string]*asset
 	json     *asset // /policy.json
 	privacy  map[string]*asset
 	loadedAt time.Time
+	warnings []string // what an admin should know about this policy (see budgetWarning)
 }
 
 // statics are the assets that do not depend on the policy.
@@ -31,50 +37,87 @@ type statics struct {
 	wasm, wasmExec, css *asset
 }
 
-// loaderData is what the loader finds in its DOUI argument. Short keys: it
-// is downloaded by every visitor.
+// loaderData is what the loader finds in its DOUI argument: what the page
+// needs before the engine arrives, and no more. Short keys: it is
+// downloaded by every visitor.
 type loaderData struct {
-	Config   banner.Config                `json:"c"`
-	Markup   map[string]string            `json:"m"`
+	Config   loaderConfig                 `json:"c"`
+	Markup   map[string]string            `json:"m"` // the default language's only
 	Default  string                       `json:"d"`
+	Langs    map[string]string            `json:"l"`  // every language: its file, "" for the default
 	Defaults map[string]any               `json:"cm"` // Consent Mode default command
 	GA       []string                     `json:"ga"`
 	Wasm     string                       `json:"w"`
 	WasmExec string                       `json:"x"`
+	Engine   string                       `json:"e"` // the engine's data file
 	CSS      string                       `json:"css"`
-	Texts    map[string]map[string]string `json:"t"` // strings the wasm writes itself
+	Texts    map[string]map[string]string `json:"t"` // strings the loader writes itself
 }
 
-// wasmTextKeys are the interface strings the wasm needs at run time (the
-// rest is in the markup already).
-var wasmTextKeys = []string{"saved", "savedGranted", "savedNone", "embedText", "embedAllow", "privacyPolicy"}
+// loaderConfig is the part of banner.Config the loader reads: the
+// fingerprint its one comparison needs, and the hosts its blocker holds
+// back, by category.
+type loaderConfig struct {
+	Fingerprint string           `json:"fp"`
+	GPC         bool             `json:"gpc,omitempty"`
+	Categories  []loaderCategory `json:"cats"`
+}
 
-// buildBundle renders and compresses everything for p. policyURL is where
+type loaderCategory struct {
+	ID       string   `json:"id"`
+	Required bool     `json:"req,omitempty"`
+	Hosts    []string `json:"hosts,omitempty"`
+}
+
+// engineData is the engine's own file, fetched with the wasm: the whole
+// config and the strings it writes, in every language.
+type engineData struct {
+	Config banner.Config                `json:"c"`
+	Texts  map[string]map[string]string `json:"t"`
+}
+
+// Interface strings written by script rather than served in the markup:
+// the loader's (the live region, embed placeholders) and the engine's
+// (what it announces after a decision).
+var (
+	loaderTextKeys = []string{"saved", "embedText", "embedAllow", "privacyPolicy"}
+	engineTextKeys = []string{"saved", "savedGranted", "savedNone"}
+)
+
+// buildBundle renders and compresses everything for p. privacyURL is where
 // the banner links to when the policy names no page of its own.
 func buildBundle(name string, p *policyjson.Policy, st *statics, m *minify.M, tmpl *template.Template, privacyURL string) (*bundle, error) {
 	cfg := p.Config()
 	d := loaderData{
-		Config:   cfg,
+		Config:   loaderConfig{Fingerprint: cfg.Fingerprint, GPC: cfg.GPC},
 		Markup:   map[string]string{},
 		Default:  p.Site.DefaultLanguage,
+		Langs:    map[string]string{},
 		Defaults: map[string]any{"wait_for_update": 500},
 		GA:       []string{},
 		CSS:      string(st.css.body),
 		Texts:    map[string]map[string]string{},
 	}
+	eng := engineData{Config: cfg, Texts: map[string]map[string]string{}}
 	for _, u := range banner.ConsentModeDefaults(&cfg) {
 		d.Defaults[u.Type] = u.Value
 	}
 	for _, c := range cfg.Categories {
+		lc := loaderCategory{ID: c.ID, Required: c.Required}
 		for _, s := range c.Services {
 			d.GA = append(d.GA, s.MeasurementIDs...)
+			lc.Hosts = append(lc.Hosts, s.Hosts...)
 		}
+		d.Config.Categories = append(d.Config.Categories, lc)
 	}
 	if st.wasm != nil {
 		d.Wasm = "/doui." + st.wasm.hash + ".wasm"
 	}
 	d.WasmExec = "/wasm_exec." + st.wasmExec.hash + ".js"
 
+	// The default language travels in doui.js; each other one in a small
+	// immutable file of its own, so that a visitor downloads one language.
+	langs := map[string]*asset{}
 	for _, lang := range p.Site.Languages {
 		v := bannerView(p, lang, privacyURL)
 		var buf bytes.Buffer
@@ -85,21 +128,40 @@ func buildBundle(name string, p *policyjson.Policy, st *statics, m *minify.M, tm
 		if err != nil {
 			return nil, fmt.Errorf("minify banner markup (%s): %w", lang, err)
 		}
-		d.Markup[lang] = html
-		t := map[string]string{}
-		for _, k := range wasmTextKeys {
+		t, et := map[string]string{}, map[string]string{}
+		for _, k := range loaderTextKeys {
 			t[k] = v.UI[k]
+		}
+		for _, k := range engineTextKeys {
+			et[k] = v.UI[k]
 		}
 		for _, c := range p.Categories {
 			t["cat:"+c.ID] = p.Text(c.Label, lang)
+			et["cat:"+c.ID] = t["cat:"+c.ID]
 		}
 		for _, s := range p.Services {
 			for _, h := range s.Hosts {
-				t["host:"+h] = p.Text(s.Name, lang) + "\x00" + p.Text(s.Provider, lang) + "\x00" + s.PrivacyURL
+				t["host:"+h] = embedLabel(p.Text(s.Name, lang), p.Text(s.Provider, lang), lang) + "\x00" + s.PrivacyURL
 			}
 		}
-		d.Texts[lang] = t
+		eng.Texts[lang] = et
+		if lang == d.Default {
+			d.Markup[lang], d.Texts[lang], d.Langs[lang] = html, t, ""
+			continue
+		}
+		a, err := jsonAsset(map[string]any{"m": html, "t": t})
+		if err != nil {
+			return nil, fmt.Errorf("encode %s markup: %w", lang, err)
+		}
+		name := "doui." + lang + "." + a.hash + ".json"
+		langs[name], d.Langs[lang] = a, name
 	}
+	engine, err := jsonAsset(eng)
+	if err != nil {
+		return nil, fmt.Errorf("encode engine data: %w", err)
+	}
+	d.Engine = "engine." + engine.hash + ".json"
+	langs[d.Engine] = engine
 
 	data, err := json.Marshal(d)
 	if err != nil {
@@ -130,7 +192,7 @@ func buildBundle(name string, p *policyjson.Policy, st *statics, m *minify.M, tm
 	pol := newAsset(pj, "application/json")
 	pol.cors = true
 
-	b := &bundle{name: name, policy: p, config: cfg, loader: loader, json: pol, privacy: map[string]*asset{}, loadedAt: time.Now().UTC()}
+	b := &bundle{name: name, policy: p, config: p.Config(), loader: loader, langs: langs, json: pol, privacy: map[string]*asset{}, loadedAt: time.Now().UTC()}
 	for _, lang := range p.Site.Languages {
 		var buf bytes.Buffer
 		if err := tmpl.ExecuteTemplate(&buf, "privacy", privacyView(p, lang, st.css.hash)); err != nil {
@@ -149,7 +211,10 @@ func buildBundle(name string, p *policyjson.Policy, st *statics, m *minify.M, tm
 type categoryView struct {
 	ID, Label, Description string
 	Required               bool
-	Services               []serviceView
+	// Autofocus marks the first choice a visitor can change: the dialog
+	// opens on it rather than on its close button.
+	Autofocus bool
+	Services  []serviceView
 }
 
 type serviceView struct {
@@ -192,6 +257,7 @@ func bannerView(p *policyjson.Policy, lang, privacyURL string) bannerViewData {
 			}
 		}
 		if !c.Required {
+			cv.Autofocus = len(purposes) == 0
 			purposes = append(purposes, cv.Label)
 		}
 		v.Categories = append(v.Categories, cv)
@@ -206,4 +272,31 @@ func bannerView(p *policyjson.Policy, lang, privacyURL string) bannerViewData {
 	}
 	v.Intro = strings.NewReplacer("{site}", p.Text(p.Site.Name, lang), "{purposes}", strings.Join(purposes, sep)).Replace(intro)
 	return v
+}
+
+// embedLabel names who serves an embed in its placeholder: the service by
+// its own name, with the company behind it when that is another name
+// ("YouTube (Google LLC)"): visitors know the service, the privacy policy
+// is the provider's.
+func embedLabel(name, provider, lang string) string {
+	switch {
+	case name == "":
+		return provider
+	case provider == "" || provider == name:
+		return name
+	case lang == "ja":
+		return name + "（" + provider + "）"
+	}
+	return name + " (" + provider + ")"
+}
+
+// jsonAsset encodes v as an immutable, cross-origin JSON file.
+func jsonAsset(v any) (*asset, error) {
+	js, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	a := newAsset(js, "application/json")
+	a.immutable, a.cors = true, true
+	return a, nil
 }

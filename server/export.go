@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,6 +21,8 @@ any static web server, once, exactly as "doui serve" would serve it:
   DIR/public/            the web root
     doui.js              the loader (short cache), with .br and .gz
     policy.json          the policy (short cache), with .br and .gz
+    doui.LANG.HASH.json  the banner in each language but the default
+                         (immutable), with .br and .gz
     doui.HASH.wasm       the wasm (immutable), with .br and .gz
     wasm_exec.HASH.js    Go's wasm glue (immutable), with .br and .gz
     doui.HASH.css        the banner CSS (immutable)
@@ -107,6 +110,9 @@ func (s *Server) exportFiles() ([]exportFile, error) {
 	}
 	for _, lang := range b.policy.Site.Languages {
 		files = append(files, exportFile{"/privacy." + lang + ".html", b.privacy[lang]})
+	}
+	for _, name := range slices.Sorted(maps.Keys(b.langs)) {
+		files = append(files, exportFile{"/" + name, b.langs[name]})
 	}
 	for _, f := range files {
 		if f.a == nil {

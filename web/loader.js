@@ -1,16 +1,39 @@
 // doui loader: the one script a site drops into <head>. The server fills in
-// DOUI (config, banner markup per language, CSS, asset URLs) and minifies the
-// result. It holds no consent logic beyond one comparison (does a stored
-// record carry the current fingerprint?); every decision is the wasm's.
+// DOUI (config, banner markup per language, CSS, asset URLs, texts) and
+// minifies the result. It holds no consent rule beyond one comparison (does
+// a stored record, or a recorded action, carry the current fingerprint?):
+// every decision is the engine's (package banner, run by the wasm).
 // Whatever fails here, trackers stay blocked: they are type="text/plain" in
 // the page, and the host blocker below only ever holds elements back.
+//
+// Everything the visitor sees and does works before the engine: the banner
+// is ready markup, and its controls answer at once. A choice is recorded raw
+// (what was clicked, when, which boxes were ticked), never interpreted, and
+// kept in sessionStorage so that it survives a navigation; the engine turns
+// it into a decision on this page or the next, whichever starts first. The
+// engine (~470 KB) is fetched only when there is work for it.
+//
+// window.__doui, the hand-over between this loader (L) and the wasm (W):
+//   D       L writes: what the server filled in (c config, m markup, t texts,
+//           d default language, w/x asset URLs); W reads c and t.
+//   rec     L writes: the stored record, raw (cookie, else localStorage).
+//   p       L writes: the recorded action, raw: fp.ms.action.ids (see
+//           banner.DecodePending); W reads it once at start and removes it.
+//   lang    L writes the language picked; L or W rewrites it on a switch.
+//   root    L writes: doui's markup root, once <body> exists.
+//   held    L appends: elements it held back (W finds shadow-root ones here).
+//   e       W sets when it starts: from then on clicks go to W's queue.
+//   granted W writes: granted categories; L's host blocker and
+//           placeholders read it.
+//   b       L sets when the engine is wanted (it may still wait for load).
+//   failed  L writes: why the engine could not start.
 (function (w, d, D) {
   'use strict';
   if (w.__doui) return; // loaded twice: the first copy owns the page
   var me = d.currentScript;
   var src = (me && me.src) || location.href;
   var cfg = D.c;
-  var st = (w.__doui = { D: D, held: [], t0: performance.now() });
+  var st = (w.__doui = { D: D, held: [] });
 
   // The GA opt-out flags, then Consent Mode v2 defaults (all denied), before
   // any Google tag can run.
@@ -22,35 +45,98 @@
   w.gtag('consent', 'default', D.cm);
 
   // The stored record: a cookie, with a localStorage mirror for when the
-  // cookie was cleared. Only its fingerprint field is read here.
-  // Both throw where storage is blocked: then there is no record.
-  var rec = '';
+  // cookie was cleared; and an action recorded on an earlier page of this
+  // tab that no engine has carried out yet. Only their fingerprint fields
+  // are read here. Storage throws where it is blocked: then there is none.
+  var rec = '', ss;
   try {
     var m = d.cookie.match(/(?:^|;\s*)doui=([^;]*)/);
     rec = m ? m[1] : localStorage.getItem('doui') || '';
   } catch (e) {}
+  try {
+    ss = sessionStorage;
+    st.p = ss.getItem('doui-p') || '';
+  } catch (e) {}
   st.rec = rec;
-  var known = rec.split('.')[1] === cfg.fp;
+  var known = rec.split('.')[1] === cfg.fp || (st.p || '').split('.')[0] === cfg.fp;
 
   // Language: the snippet's data-lang, the page's <html lang>, the browser's,
-  // then the policy's default.
+  // then the policy's default. doui.js carries the default one; another
+  // comes from its own small file (D.l), fetched once when wanted.
   function pick(l) {
     l = (l || '').toLowerCase().split('-')[0];
-    return D.m[l] ? l : '';
+    return D.l[l] != null ? l : '';
   }
   var lang = pick(me && me.getAttribute('data-lang')) || pick(d.documentElement.lang);
   for (i = 0; !lang && i < (navigator.languages || []).length; i++) lang = pick(navigator.languages[i]);
   st.lang = lang = lang || D.d;
+  function want(l, then) {
+    if (D.m[l]) return then(l);
+    fetch(new URL(D.l[l], src), { mode: 'cors', credentials: 'omit' }).then(function (r) { return r.json(); }).then(function (v) {
+      D.m[l] = v.m;
+      D.t[l] = v.t;
+      then(l);
+    }).catch(function () { then(D.d); });
+  }
 
   // window.doui is a command queue until the wasm replaces it with the API;
-  // commands a page pushed before this script are kept.
+  // commands a page pushed before this script are kept. A command is work
+  // for the engine.
   var q = w.doui;
   if (!q || typeof q.push != 'function') q = w.doui = [];
+  var push = q.push;
+  q.push = function () {
+    boot();
+    return push.apply(q, arguments);
+  };
+
+  // Clicks on doui's controls (and the page's own "Cookie settings"). Once
+  // the engine has started they are its commands; before, they are
+  // answered here in the same frame, and a choice is recorded as the raw
+  // action for the engine to carry out.
+  function hook(h) {
+    return st.root && st.root.querySelector('[data-doui="' + h + '"]');
+  }
+  function act(a, t) {
+    var dlg = hook('preferences'), ids = [], l;
+    if (a == 'preferences' || a == 'open') {
+      if (dlg && !dlg.open) dlg.showModal(); // focus: the markup's autofocus
+    } else if (a == 'close') {
+      if (dlg) dlg.close();
+    } else if (a == 'lang') {
+      l = t.getAttribute('data-doui-lang');
+      if (D.m[l] && l != lang) {
+        var open = dlg && dlg.open, hid = hook('banner').hidden;
+        st.lang = lang = l;
+        st.root.innerHTML = D.m[l];
+        hook('banner').hidden = hid;
+        if (open) {
+          hook('preferences').showModal();
+          st.root.querySelector('[data-doui-lang="' + l + '"]').focus();
+        }
+      }
+    } else {
+      if (a == 'allow') ids.push(t.getAttribute('data-doui-category'));
+      else if (dlg) dlg.querySelectorAll('input:checked').forEach(function (c) {
+        ids.push(c.getAttribute('data-doui-category'));
+      });
+      st.p = [cfg.fp, Date.now(), a, a == 'save' || a == 'allow' ? ids.join('~') : ''].join('.');
+      try { ss.setItem('doui-p', st.p); } catch (e) {}
+      if (dlg && dlg.open) dlg.close();
+      hook('banner').hidden = true;
+      hook('status').textContent = D.t[lang].saved;
+    }
+    boot();
+  }
   d.addEventListener('click', function (e) {
     var t = e.target.closest && e.target.closest('[data-doui-action]');
-    if (!t || t.disabled) return;
+    if (!t || t.disabled || !st.root) return;
     e.preventDefault();
-    w.doui.push([t.getAttribute('data-doui-action'), t]);
+    var a = t.getAttribute('data-doui-action');
+    want(a == 'lang' ? t.getAttribute('data-doui-lang') : lang, function () {
+      if (st.e) w.doui.push([a, t]);
+      else act(a, t);
+    });
   });
 
   // Hold back scripts and frames that other scripts add later from a host
@@ -59,13 +145,9 @@
   // data-src and, for a script, type="text/plain": the wasm activates it
   // like one the page marked itself.
   var hosts = Object.create(null);
-  for (i = 0; i < cfg.cats.length; i++) {
-    var c = cfg.cats[i];
-    for (var j = 0; !c.req && j < (c.svc || []).length; j++) {
-      var hs = c.svc[j].hosts || [];
-      for (var k = 0; k < hs.length; k++) hosts[hs[k]] = c.id;
-    }
-  }
+  cfg.cats.forEach(function (c) {
+    if (!c.req) (c.hosts || []).forEach(function (h) { hosts[h] = c.id; });
+  });
   // blocked is the category url waits for; falsy when it may load.
   function blocked(url) {
     var h, cat;
@@ -176,7 +258,42 @@
   new MutationObserver(function (rs) {
     for (var r = 0; r < rs.length; r++)
       for (var n = 0; n < rs[r].addedNodes.length; n++) holdTree(rs[r].addedNodes[n]);
+    frames();
   }).observe(d.documentElement, { childList: true, subtree: true });
+
+  // A held frame shows, in its own box (so that nothing moves when the
+  // frame comes), what it is, who provides it and a button that allows it.
+  function frames() {
+    var T = D.t[lang] || D.t[D.d];
+    d.querySelectorAll('iframe[data-consent]:not([data-doui-ph]):not([data-doui-done])').forEach(function (f) {
+      var c = f.getAttribute('data-consent'), h, p, b;
+      if (st.granted && st.granted.indexOf(c) >= 0) return;
+      try { h = new URL(f.getAttribute('data-src'), location.href).hostname; } catch (e) { h = ''; }
+      h = (T['host:' + h] || h + '\0').split('\0'); // label, privacy URL
+      p = d.createElement('div');
+      p.className = 'doui doui-ph';
+      p.setAttribute('data-doui', 'placeholder');
+      p.lang = lang;
+      p.style.width = f.offsetWidth + 'px';
+      p.style.height = f.offsetHeight + 'px';
+      p.appendChild(d.createElement('p')).textContent = T.embedText.split('{provider}').join(h[0]);
+      b = p.appendChild(d.createElement('button'));
+      b.type = 'button';
+      b.className = 'doui-btn';
+      b.setAttribute('data-doui-action', 'allow');
+      b.setAttribute('data-doui-category', c);
+      b.textContent = T.embedAllow.replace('{category}', T['cat:' + c]);
+      if (h[1]) {
+        b = p.appendChild(d.createElement('a'));
+        b.href = h[1];
+        b.rel = 'noopener';
+        b.textContent = T.privacyPolicy;
+      }
+      f.setAttribute('data-doui-ph', 1);
+      f.hidden = true;
+      f.before(p);
+    });
+  }
 
   // The banner, from ready markup: shown at once, long before the wasm.
   try {
@@ -188,40 +305,57 @@
     s.textContent = D.css;
     d.head.appendChild(s);
   }
-  function insert() {
+  function insert(l) {
     var root = d.createElement('div');
     root.className = 'doui';
     root.setAttribute('data-doui', 'root');
-    root.innerHTML = D.m[lang];
+    st.lang = lang = l;
+    root.innerHTML = D.m[l];
     if (known) root.querySelector('[data-doui="banner"]').hidden = true;
     d.body.insertBefore(root, d.body.firstChild);
     st.root = root;
   }
-  if (d.body) insert();
-  else {
+  want(lang, function (l) {
+    if (d.body) return insert(l);
     var mo = new MutationObserver(function () {
-      if (d.body) { mo.disconnect(); insert(); }
+      if (d.body) { mo.disconnect(); insert(l); }
     });
     mo.observe(d.documentElement, { childList: true });
-  }
+  });
 
-  // The wasm streams in and compiles (off the main thread) while Go's
-  // runtime glue loads; both are immutable, so a repeat visit takes them,
-  // and the compiled code, from the cache. Compile, instantiate and run
-  // are separate tasks, so no one of them holds the page up for long.
+  // The engine, only when there is work for it: a stored record to carry
+  // out, a GPC signal to honour, a recorded action, a visitor's click, a
+  // command from the page. The wasm streams in and compiles (off the main
+  // thread) while Go's runtime glue loads; both are immutable, so a repeat
+  // visit takes them, and the compiled code, from the cache. Compile,
+  // instantiate and run are separate tasks, so no one of them holds the
+  // page up for long. Unless a stored record or GPC waits for it, the
+  // engine is fetched after the page's load event, at low priority: it
+  // never competes with the page's own content.
   function fail(e) { st.failed = e; }
   function later(f) { setTimeout(f, 0); }
-  var wasm = WebAssembly.compileStreaming(fetch(new URL(D.w, src), { mode: 'cors', credentials: 'omit' }));
-  var x = d.createElement('script');
-  x.src = new URL(D.x, src);
-  x.crossOrigin = 'anonymous';
-  Promise.all([wasm, new Promise(function (ok, ko) { x.onload = ok; x.onerror = ko; })]).then(function (v) {
-    later(function () {
-      var go = new Go();
-      WebAssembly.instantiate(v[0], go.importObject).then(function (inst) {
-        later(function () { go.run(inst).catch(fail); });
-      }, fail);
-    });
-  }, fail);
-  d.head.appendChild(x);
+  function boot(now) {
+    if (st.b) return;
+    st.b = 1;
+    if (!now && d.readyState != 'complete') {
+      w.addEventListener('load', function () { later(function () { st.b = 0; boot(1); }); });
+      return;
+    }
+    var wasm = WebAssembly.compileStreaming(fetch(new URL(D.w, src), { mode: 'cors', credentials: 'omit', priority: now == 2 ? 'high' : 'low' }));
+    var x = d.createElement('script');
+    x.src = new URL(D.x, src);
+    x.crossOrigin = 'anonymous';
+    var data = fetch(new URL(D.e, src), { mode: 'cors', credentials: 'omit' }).then(function (r) { return r.json(); });
+    Promise.all([wasm, data.then(function (v) { D.e = v; }), new Promise(function (ok, ko) { x.onload = ok; x.onerror = ko; })]).then(function (v) {
+      later(function () {
+        var go = new Go();
+        WebAssembly.instantiate(v[0], go.importObject).then(function (inst) {
+          later(function () { go.run(inst).catch(fail); });
+        }, fail);
+      });
+    }, fail);
+    d.head.appendChild(x);
+  }
+  if (rec.split('.')[1] === cfg.fp || cfg.gpc && navigator.globalPrivacyControl) boot(2);
+  else if (known || q.length) boot();
 })(window, document, /*DOUI*/{});

@@ -1,0 +1,362 @@
+package e2e
+
+import (
+	"context"
+	"math"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// Before the engine arrives: the loader answers every control at once,
+// records a choice raw, and the engine carries it out on this page or the
+// next. These tests hold the wasm back (paused until released, or never
+// served) and check what the visitor sees, what runs, and what is stored.
+
+// holdWasm pauses every request for the wasm until the returned release is
+// called (or the test ends without it: then it is never served).
+func holdWasm(t *testing.T, ctx context.Context) (release func()) {
+	t.Helper()
+	ch := make(chan struct{})
+	chromedp.ListenTarget(ctx, func(ev any) {
+		if e, ok := ev.(*fetch.EventRequestPaused); ok {
+			go func() {
+				<-ch
+				chromedp.Run(ctx, fetch.ContinueRequest(e.RequestID))
+			}()
+		}
+	})
+	run(t, ctx, fetch.Enable().WithPatterns([]*fetch.RequestPattern{{URLPattern: "*.wasm"}}))
+	once := false
+	return func() {
+		if !once {
+			once = true
+			close(ch)
+		}
+	}
+}
+
+// blockWasm makes every request for the wasm fail: the engine never comes.
+func blockWasm(t *testing.T, ctx context.Context) {
+	t.Helper()
+	allowConsoleErrors(t) // the failed fetch is reported, which is right here
+	run(t, ctx, network.SetBlockedURLs().WithURLPatterns([]*network.BlockPattern{{URLPattern: "*://*:*/*.wasm", Block: true}}))
+}
+
+// clickTime records, on the page, when the next click happens (Date.now,
+// like the record's time).
+const clickTime = `addEventListener('click', () => { window.__clickAt = Date.now(); }, { capture: true, once: true })`
+
+// state is what a visitor sees and what doui has recorded, read in one
+// evaluation right after an action, in the same task as nothing else.
+type earlyState struct {
+	Banner, Dialog, Ready bool
+	Status, Pending       string
+	Checked               []string
+}
+
+const readEarlyState = `(() => {
+  const b = document.querySelector('[data-doui="banner"]');
+  const d = document.querySelector('[data-doui="preferences"]');
+  return {
+    Banner: !!b && !b.hidden && b.checkVisibility(),
+    Dialog: !!d && d.open,
+    Ready: !!(window.doui && window.doui.ready === true),
+    Status: (document.querySelector('[data-doui="status"]') || {}).textContent || '',
+    Pending: window.__doui.p || '',
+    Checked: [...document.querySelectorAll('[data-doui="preferences"] input:checked')].map(i => i.getAttribute('data-doui-category')),
+  };
+})()`
+
+func earlyNow(t *testing.T, ctx context.Context) earlyState {
+	t.Helper()
+	var st earlyState
+	run(t, ctx, chromedp.Evaluate(readEarlyState, &st))
+	return st
+}
+
+// recordOf splits the doui cookie: version, fingerprint, seconds, granted,
+// method, id.
+func recordOf(t *testing.T, ctx context.Context) []string {
+	t.Helper()
+	v := cookies(t, ctx)["doui"]
+	f := strings.Split(v, ".")
+	if len(f) != 6 {
+		t.Fatalf("doui cookie: got %q, want a 6-field record", v)
+	}
+	return f
+}
+
+// checkRecordTime fails unless the record is dated the second of the click.
+func checkRecordTime(t *testing.T, rec []string, clickMS float64) {
+	t.Helper()
+	sec, err := strconv.ParseInt(rec[2], 10, 64)
+	if err != nil {
+		t.Fatalf("record time %q: %v", rec[2], err)
+	}
+	if want := int64(math.Floor(clickMS / 1000)); sec != want {
+		t.Errorf("record time: got %d want %d (the click's second)", sec, want)
+	}
+}
+
+func TestEarlyControlsAnswerAtOnce(t *testing.T) {
+	cases := []struct {
+		name string
+		// do acts before the engine; want is what it leaves recorded.
+		do          func(t *testing.T, ctx context.Context)
+		wantMethod  string
+		wantGranted string
+		wantTracker int
+	}{
+		{
+			name: "accept",
+			do: func(t *testing.T, ctx context.Context) {
+				run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`))
+				st := earlyNow(t, ctx)
+				if st.Banner || st.Ready || st.Status == "" || !strings.Contains(st.Pending, ".accept-all.") {
+					t.Errorf("right after accept, before the engine: got %+v, want banner hidden, status said, accept-all recorded, engine not ready", st)
+				}
+			},
+			wantMethod: "a", wantGranted: "analytics~functional~media", wantTracker: 1,
+		},
+		{
+			name: "reject",
+			do: func(t *testing.T, ctx context.Context) {
+				run(t, ctx, click(`[data-doui="banner"] [data-doui-action="reject-all"]`))
+				st := earlyNow(t, ctx)
+				if st.Banner || st.Ready || st.Status == "" || !strings.Contains(st.Pending, ".reject-all.") {
+					t.Errorf("right after reject, before the engine: got %+v", st)
+				}
+			},
+			wantMethod: "r", wantGranted: "", wantTracker: 0,
+		},
+		{
+			name: "preferences-save",
+			do: func(t *testing.T, ctx context.Context) {
+				run(t, ctx, click(`[data-doui="banner"] [data-doui-action="preferences"]`))
+				if st := earlyNow(t, ctx); !st.Dialog || st.Ready {
+					t.Fatalf("right after preferences, before the engine: got %+v, want the dialog open", st)
+				}
+				var focused string
+				run(t, ctx, chromedp.Evaluate(`document.activeElement.getAttribute('data-doui-category') || document.activeElement.outerHTML`, &focused))
+				if focused != "analytics" {
+					t.Errorf("focus in the opened dialog: got %s want the first choice (analytics)", focused)
+				}
+				run(t, ctx, click(`input[data-doui-category="analytics"]`))
+				if st := earlyNow(t, ctx); strings.Join(st.Checked, ",") != "necessary,analytics" {
+					t.Errorf("ticked before the engine: got %v want [necessary analytics]", st.Checked)
+				}
+				run(t, ctx, click(`[data-doui="preferences"] [data-doui-action="save"]`))
+				st := earlyNow(t, ctx)
+				if st.Dialog || st.Banner || st.Ready || !strings.Contains(st.Pending, ".save.necessary~analytics") {
+					t.Errorf("right after save, before the engine: got %+v, want dialog and banner closed, the ticks recorded", st)
+				}
+			},
+			wantMethod: "c", wantGranted: "analytics", wantTracker: 1,
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newSite(t, "")
+			ctx := browser(t)
+			release := holdWasm(t, ctx)
+			run(t, ctx,
+				chromedp.Navigate(s.URL+"/"),
+				chromedp.WaitVisible(`[data-doui="banner"]`, chromedp.ByQuery),
+				chromedp.Poll(`document.readyState === 'complete'`, nil),
+				chromedp.Evaluate(clickTime, nil),
+			)
+			tc.do(t, ctx)
+			// The engine is still held: nothing optional has run.
+			run(t, ctx, chromedp.Sleep(300*time.Millisecond))
+			if n := s.tracker.count(""); n != 0 {
+				t.Fatalf("tracker requests before the engine: got %d want 0", n)
+			}
+			var clickAt float64
+			run(t, ctx, chromedp.Evaluate(`window.__clickAt`, &clickAt))
+			release()
+			run(t, ctx, waitReady(), settle())
+			if bannerVisible(t, ctx) {
+				t.Error("the banner came back when the engine started")
+			}
+			rec := recordOf(t, ctx)
+			if rec[4] != tc.wantMethod || rec[3] != tc.wantGranted {
+				t.Errorf("stored record: got method %q granted %q, want %q %q", rec[4], rec[3], tc.wantMethod, tc.wantGranted)
+			}
+			checkRecordTime(t, rec, clickAt)
+			if n := s.tracker.count("/gtag/js"); n != tc.wantTracker {
+				t.Errorf("tracker script once the engine ran: got %d want %d", n, tc.wantTracker)
+			}
+			var pending string
+			run(t, ctx, chromedp.Evaluate(`sessionStorage.getItem('doui-p') || ''`, &pending))
+			if pending != "" {
+				t.Errorf("recorded action left behind after the engine carried it out: %q", pending)
+			}
+		})
+	}
+}
+
+// A visitor who clicks and follows a link before the engine arrives keeps
+// the choice: the next page does not ask again and its engine records it,
+// dated when the visitor clicked.
+func TestEarlyChoiceSurvivesNavigation(t *testing.T) {
+	s := newSite(t, "")
+	ctx := browser(t)
+	blockWasm(t, ctx)
+	run(t, ctx,
+		chromedp.Navigate(s.URL+"/"),
+		chromedp.WaitVisible(`[data-doui="banner"]`, chromedp.ByQuery),
+		chromedp.Evaluate(clickTime, nil),
+		click(`[data-doui="banner"] [data-doui-action="accept-all"]`),
+		chromedp.Sleep(200*time.Millisecond),
+	)
+	var clickAt float64
+	run(t, ctx, chromedp.Evaluate(`window.__clickAt`, &clickAt))
+	if _, ok := cookies(t, ctx)["doui"]; ok {
+		t.Fatal("a record was stored without the engine")
+	}
+	// The next page, with the engine served again.
+	run(t, ctx, network.SetBlockedURLs().WithURLPatterns([]*network.BlockPattern{}))
+	run(t, ctx, chromedp.Navigate(s.URL+"/?next"))
+	var shown bool
+	run(t, ctx,
+		chromedp.WaitReady(`[data-doui="banner"]`, chromedp.ByQuery),
+		chromedp.Evaluate(`!document.querySelector('[data-doui="banner"]').hidden`, &shown),
+	)
+	if shown {
+		t.Error("the next page showed the banner again before its engine started")
+	}
+	run(t, ctx, waitReady(), settle())
+	rec := recordOf(t, ctx)
+	if rec[4] != "a" {
+		t.Errorf("record method: got %q want a (accept-all)", rec[4])
+	}
+	checkRecordTime(t, rec, clickAt)
+	if n := s.tracker.count("/gtag/js"); n != 1 {
+		t.Errorf("tracker on the next page: got %d want 1", n)
+	}
+	if bannerVisible(t, ctx) {
+		t.Error("banner visible on the next page")
+	}
+}
+
+// If the engine never comes, nothing optional ever runs: not on the page of
+// the click, not on the next, and nothing is stored as a decision.
+func TestEarlyChoiceWithoutEngineFailsClosed(t *testing.T) {
+	s := newSite(t, "")
+	ctx := browser(t)
+	blockWasm(t, ctx)
+	run(t, ctx,
+		chromedp.Navigate(s.URL+"/"),
+		chromedp.WaitVisible(`[data-doui="banner"]`, chromedp.ByQuery),
+		click(`[data-doui="banner"] [data-doui-action="accept-all"]`),
+		chromedp.Poll(`!!window.__doui.failed`, nil, chromedp.WithPollingTimeout(10*time.Second)),
+		chromedp.Navigate(s.URL+"/?next"),
+		chromedp.Poll(`!!window.__doui.failed`, nil, chromedp.WithPollingTimeout(10*time.Second)),
+		chromedp.Sleep(300*time.Millisecond),
+	)
+	if n := s.tracker.count(""); n != 0 {
+		t.Errorf("tracker requests without the engine: got %d want 0", n)
+	}
+	c := cookies(t, ctx)
+	if _, ok := c["doui"]; ok {
+		t.Errorf("a record was stored without the engine: %v", c)
+	}
+	if _, ok := c["_ga"]; ok {
+		t.Errorf("tracker cookie without the engine: %v", c)
+	}
+}
+
+// A refusal clicked before the engine starts wins over the stored grant it
+// replaces: the engine never runs the tracker on that page.
+func TestEarlyRefusalBeatsStoredGrant(t *testing.T) {
+	s := newSite(t, "")
+	ctx := browser(t)
+	s.open(t, ctx, "")
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`), settle())
+	if n := s.tracker.count("/gtag/js"); n != 1 {
+		t.Fatalf("tracker after accept: got %d want 1", n)
+	}
+	release := holdWasm(t, ctx)
+	run(t, ctx,
+		chromedp.Navigate(s.URL+"/?again"),
+		chromedp.WaitReady(`.cmp-settings [data-doui-action="preferences"]`, chromedp.ByQuery),
+		chromedp.Poll(`!!window.__doui.root`, nil),
+		click(`.cmp-settings [data-doui-action="preferences"]`),
+	)
+	if st := earlyNow(t, ctx); !st.Dialog || st.Ready {
+		t.Fatalf("preferences before the engine: got %+v, want the dialog open, engine not ready", st)
+	}
+	run(t, ctx, click(`[data-doui="preferences"] [data-doui-action="reject-all"]`))
+	release()
+	run(t, ctx, waitReady(), settle())
+	if n := s.tracker.count("/gtag/js"); n != 1 {
+		t.Errorf("tracker after a refusal clicked before the engine: got %d want 1 (none on this page)", n)
+	}
+	if rec := recordOf(t, ctx); rec[4] != "r" {
+		t.Errorf("record method: got %q want r", rec[4])
+	}
+	if _, ok := cookies(t, ctx)["_ga"]; ok {
+		t.Error("_ga survived the refusal")
+	}
+}
+
+// A first-time visitor who never touches the banner downloads the loader
+// and nothing else of doui: no wasm, no glue, no engine data.
+func TestNoEngineWithoutWork(t *testing.T) {
+	s := newSite(t, "")
+	ctx := browser(t)
+	run(t, ctx, chromedp.Navigate(s.URL+"/"), waitSettled(), chromedp.Sleep(1500*time.Millisecond))
+	var files []string
+	run(t, ctx, chromedp.Evaluate(`performance.getEntriesByType('resource').map(e => new URL(e.name).pathname).filter(p => /^\/(doui|wasm_exec|engine)\./.test(p))`, &files))
+	for _, f := range files {
+		if f != "/doui.js" {
+			t.Errorf("a visitor who did nothing downloaded %s", f)
+		}
+	}
+	if !bannerVisible(t, ctx) {
+		t.Error("banner not visible")
+	}
+	// A command from the page is work: the engine comes.
+	run(t, ctx, chromedp.Evaluate(`window.doui.push(function () {})`, nil), waitReady())
+}
+
+// A held frame has its final size from the first paint: its placeholder
+// takes the frame's box, and the frame takes it back when allowed. Nothing
+// moves (no layout shift).
+func TestEmbedNoLayoutShift(t *testing.T) {
+	s := newSite(t, "")
+	ctx := browser(t)
+	run(t, ctx, chromedp.ActionFunc(func(ctx context.Context) error {
+		_, err := pageAddScript(ctx, `window.__cls = 0; new PerformanceObserver(l => l.getEntries().forEach(e => { if (!e.hadRecentInput) window.__cls += e.value; })).observe({ type: 'layout-shift', buffered: true });`)
+		return err
+	}))
+	run(t, ctx, chromedp.Navigate(s.URL+"/sized"), waitSettled())
+	var box struct{ PH, Frame [2]float64 }
+	run(t, ctx, chromedp.Evaluate(`(() => {
+	  const ph = document.querySelector('[data-doui="placeholder"]').getBoundingClientRect();
+	  const f = document.querySelector('iframe[data-consent]');
+	  f.hidden = false; const r = f.getBoundingClientRect(); f.hidden = true;
+	  return { PH: [ph.width, ph.height], Frame: [r.width, r.height] };
+	})()`, &box))
+	if box.PH != box.Frame || box.PH[0] < 500 {
+		t.Errorf("placeholder box %v, frame box %v: want the same (the frame is 560×315)", box.PH, box.Frame)
+	}
+	run(t, ctx, click(`[data-doui="placeholder"] button`), settle(),
+		chromedp.Poll(`!document.querySelector('[data-doui="placeholder"]')`, nil, chromedp.WithPollingTimeout(5*time.Second)))
+	var after [2]float64
+	run(t, ctx, chromedp.Evaluate(`(() => { const r = document.querySelector('iframe[data-consent]').getBoundingClientRect(); return [r.width, r.height]; })()`, &after))
+	if after != box.Frame {
+		t.Errorf("frame after allow: %v want %v", after, box.Frame)
+	}
+	var cls float64
+	run(t, ctx, chromedp.Evaluate(`window.__cls`, &cls))
+	if cls != 0 {
+		t.Errorf("cumulative layout shift: got %g want 0", cls)
+	}
+}
