@@ -107,6 +107,8 @@ func (d *demo) serve(w http.ResponseWriter, r *http.Request) bool {
 	switch {
 	case rest == "doui.js":
 		ex.loader.serve(w, r)
+	case ex.langs[rest] != nil:
+		ex.langs[rest].serve(w, r)
 	case rest == "privacy":
 		servePrivacy(w, r, ex)
 	default:

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"io/fs"
 	"log"
 	"net"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/doui-consent/doui/policyjson"
@@ -72,6 +74,36 @@ type refusal struct {
 // New loads the policy, minifies and compresses every asset, and returns a
 // ready server. It fails if the policy is invalid.
 func New(opts Options) (*Server, error) {
+	s, err := newServer(opts, true)
+	if err != nil {
+		return nil, err
+	}
+	p, name, data, err := s.readPolicy()
+	if err != nil {
+		return nil, err
+	}
+	s.lastData = data
+	b, err := s.build(name, p)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range b.warnings {
+		s.opts.Log.Printf("warning: policy %s: %s", name, w)
+	}
+	s.current.Store(b)
+	if opts.Demo {
+		if s.demo, err = s.newDemo(); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// newServer is a Server with its templates and the assets that do not
+// depend on the policy, and no policy yet. With compressWasm false the wasm
+// is only hashed, not compressed: enough to build bundles (doui check), not
+// to serve it.
+func newServer(opts Options, compressWasm bool) (*Server, error) {
 	if opts.Log == nil {
 		opts.Log = log.New(discard{}, "", 0)
 	}
@@ -83,25 +115,30 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}
 	s.tmpl = tmpl
-	if err := s.loadStatics(); err != nil {
+	if err := s.loadStatics(compressWasm); err != nil {
 		return nil, err
-	}
-	p, name, data, err := s.readPolicy()
-	if err != nil {
-		return nil, err
-	}
-	s.lastData = data
-	b, err := buildBundle(name, p, &s.statics, s.min, s.tmpl, s.opts.PublicURL+"/privacy")
-	if err != nil {
-		return nil, err
-	}
-	s.current.Store(b)
-	if opts.Demo {
-		if s.demo, err = s.newDemo(); err != nil {
-			return nil, err
-		}
 	}
 	return s, nil
+}
+
+// build builds the bundle for a policy to serve (not the demo's examples)
+// and checks its doui.js against the budget.
+func (s *Server) build(name string, p *policyjson.Policy) (*bundle, error) {
+	build := func(p *policyjson.Policy) (*bundle, error) {
+		return buildBundle(name, p, &s.statics, s.min, s.tmpl, s.opts.PublicURL+"/privacy")
+	}
+	b, err := build(p)
+	if err != nil {
+		return nil, err
+	}
+	w, err := budgetWarning(b, build)
+	if err != nil {
+		return nil, err
+	}
+	if w != "" {
+		b.warnings = append(b.warnings, w)
+	}
+	return b, nil
 }
 
 func newMinifier() *minify.M {
@@ -115,7 +152,7 @@ func newMinifier() *minify.M {
 }
 
 // loadStatics builds the assets that never change while the process runs.
-func (s *Server) loadStatics() error {
+func (s *Server) loadStatics(compressWasm bool) error {
 	cssSrc, err := web.FS.ReadFile("doui.css")
 	if err != nil {
 		return err
@@ -154,6 +191,10 @@ func (s *Server) loadStatics() error {
 		s.opts.Log.Printf("warning: web/dist/doui.wasm is missing (run `make wasm`); visitors will see the banner but cannot decide")
 		return nil
 	}
+	if !compressWasm {
+		s.statics.wasm = uncompressedAsset(mod, "application/wasm")
+		return nil
+	}
 	s.statics.wasm = newWasmAsset(mod)
 	return nil
 }
@@ -176,18 +217,79 @@ func (s *Server) readPolicy() (*policyjson.Policy, string, []byte, error) {
 		return p, "(embedded demo policy)", data, err
 	}
 	name := s.opts.Policy
-	f, err := os.Open(name)
+	data, err := readPolicyFile(name, policyReadTimeout)
 	if err != nil {
-		return nil, name, nil, fmt.Errorf("read policy %s: %w", name, err)
-	}
-	defer f.Close()
-	// One byte past the limit, so that Parse reports a file that is too big.
-	data, err := io.ReadAll(io.LimitReader(f, policyjson.MaxSize+1))
-	if err != nil {
-		return nil, name, nil, fmt.Errorf("read policy %s: %w", name, err)
+		return nil, name, nil, err
 	}
 	p, err := policyjson.Parse(name, data)
 	return p, name, data, err
+}
+
+// policyReadTimeout bounds reading the policy file: the watcher must never
+// hang on it, or every later save and SIGHUP would be ignored.
+const policyReadTimeout = 5 * time.Second
+
+// readPolicyFile reads the policy file at name, which must be a regular
+// file (a symbolic link to one is fine: Kubernetes mounts ConfigMaps so).
+// It never blocks on a FIFO or a device: the file is opened with
+// O_NONBLOCK, so that a FIFO without a writer opens at once instead of
+// waiting in open(2), and refused unless the opened file is a regular one.
+// A read that hangs all the same (a dead network file system) is given up
+// after timeout; its goroutine ends whenever the kernel lets it go.
+func readPolicyFile(name string, timeout time.Duration) ([]byte, error) {
+	type result struct {
+		data []byte
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		data, err := readRegularFile(name)
+		done <- result{data, err}
+	}()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		return r.data, r.err
+	case <-timer.C:
+		return nil, fmt.Errorf("read policy %s: no answer after %v (a hung network file system?): the last good policy stays; save the file again once it reads", name, timeout)
+	}
+}
+
+func readRegularFile(name string) ([]byte, error) {
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, fmt.Errorf("read policy %s: %w", name, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("read policy %s: %w", name, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("read policy %s: not a regular file but %s: doui reads the policy only from a regular file; save the policy there as one", name, fileKind(fi.Mode()))
+	}
+	// One byte past the limit, so that Parse reports a file that is too big.
+	data, err := io.ReadAll(io.LimitReader(f, policyjson.MaxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read policy %s: %w", name, err)
+	}
+	return data, nil
+}
+
+// fileKind names what a non-regular file is, for an admin.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file (" + m.Type().String() + ")"
 }
 
 // Reload re-reads the policy file. A valid policy replaces the current one
@@ -218,12 +320,15 @@ func (s *Server) reload(force bool) (bool, error) {
 	}
 	if err == nil {
 		var b *bundle
-		if b, err = buildBundle(name, p, &s.statics, s.min, s.tmpl, s.opts.PublicURL+"/privacy"); err == nil {
+		if b, err = s.build(name, p); err == nil {
 			old := s.current.Swap(b)
 			if old.config.Fingerprint != b.config.Fingerprint {
 				s.opts.Log.Printf("policy %s loaded: fingerprint %s (was %s): visitors will be asked again", name, b.config.Fingerprint, old.config.Fingerprint)
 			} else {
 				s.opts.Log.Printf("policy %s loaded: fingerprint %s unchanged", name, b.config.Fingerprint)
+			}
+			for _, w := range b.warnings {
+				s.opts.Log.Printf("warning: policy %s: %s", name, w)
 			}
 			return true, nil
 		}
@@ -257,6 +362,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case p == "/doui.js":
 		b.loader.serve(w, r)
+	case b.langs[p[1:]] != nil:
+		b.langs[p[1:]].serve(w, r)
 	case p == "/policy.json":
 		b.json.serve(w, r)
 	case p == "/healthz":
@@ -308,6 +415,9 @@ type health struct {
 	// policy in force was loaded: the admin's last edit is not live.
 	EditPending bool     `json:"editPending"`
 	Refused     *refusal `json:"lastRefused,omitempty"`
+	// Warnings are about the policy in force: served, but worth a fix
+	// (a doui.js over its size budget).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // serveHealth reports the policy in force and the last refused edit.
@@ -315,7 +425,7 @@ func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request, b *bundle) 
 	s.mu.Lock()
 	refused := s.refused
 	s.mu.Unlock()
-	hl := health{OK: true, Policy: filepath.Base(b.name), Fingerprint: b.config.Fingerprint, Version: b.policy.Site.Version, LoadedAt: b.loadedAt, Wasm: s.statics.wasm != nil, Refused: refused}
+	hl := health{OK: true, Policy: filepath.Base(b.name), Fingerprint: b.config.Fingerprint, Version: b.policy.Site.Version, LoadedAt: b.loadedAt, Wasm: s.statics.wasm != nil, Refused: refused, Warnings: b.warnings}
 	if s.opts.Policy == "" {
 		hl.Policy = b.name
 	}

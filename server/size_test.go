@@ -13,8 +13,7 @@ import (
 // so unlike the timing budgets they are enforced by a test. Brotli is the
 // server's own (quality 11, 16 MB window): what visitors download.
 const (
-	wasmBudget   = 600 * 1000 // the wasm module, brotli
-	loaderBudget = 6 * 1000   // doui.js: loader + markup + config (+ CSS), brotli
+	wasmBudget = 600 * 1000 // the wasm module, brotli
 )
 
 // TestWasmSizeBudget builds the wasm exactly as the Makefile does (its
