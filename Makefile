@@ -12,9 +12,9 @@ all: build
 
 wasm: web/dist/doui.wasm web/dist/wasm_exec.js
 
-# Size flags (the wasm budget is 600 KB brotli; server/size_test.go builds
+# Size flags (the wasm budget is 470 KB brotli; server/size_test.go builds
 # with this very line, via make -n): -gcflags=all=-l (no inlining) saves
-# ~45 KB, the pre-Green-Tea GC ~8 KB; see README.md, "Performance, measured", for what they cost.
+# ~35 KB, the pre-Green-Tea GC ~10 KB; see README.md, "Performance, measured", for what they cost.
 web/dist/doui.wasm: $(WASM_SRC) Makefile
 	GOOS=js GOARCH=wasm GOEXPERIMENT=nogreenteagc $(GO) build -trimpath -gcflags=all=-l -ldflags='-s -w' -o $@ ./wasm
 

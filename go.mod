@@ -19,3 +19,5 @@ require (
 	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/text v0.14.0 // indirect
 )
+
+replace github.com/hack-pad/safejs v0.1.0 => ./wasm/safejs

@@ -12,7 +12,9 @@ import (
 )
 
 // TestWasmDependencies keeps what every visitor downloads small: the wasm
-// must not link encoding/json, net/http or the policy parser (DESIGN.md).
+// must not link encoding/json, net/http or the policy parser (DESIGN.md),
+// nor fmt, which with reflect and os cost about 70 KB brotli (the reason
+// for the patched safejs in wasm/safejs).
 func TestWasmDependencies(t *testing.T) {
 	cmd := exec.Command("go", "list", "-deps", ".")
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
@@ -27,7 +29,7 @@ func TestWasmDependencies(t *testing.T) {
 	if !deps["github.com/doui-consent/doui/banner"] {
 		t.Fatalf("go list -deps does not list banner; got %d packages", len(deps))
 	}
-	for _, bad := range []string{"encoding/json", "net/http", "github.com/doui-consent/doui/policyjson", "regexp", "text/template"} {
+	for _, bad := range []string{"encoding/json", "net/http", "github.com/doui-consent/doui/policyjson", "regexp", "text/template", "fmt", "reflect", "os"} {
 		if deps[bad] {
 			t.Errorf("the wasm imports %s", bad)
 		}
