@@ -103,6 +103,22 @@ func isIdent(s string) bool {
 
 var textType = reflect.TypeFor[Text]()
 
+// nodeKind is the JSON kind (node.kind) a value of Go kind k is written as.
+// A Text is a map; the one pointer in a policy is *bool (consent.gpc).
+func nodeKind(k reflect.Kind) byte {
+	switch k {
+	case reflect.Struct, reflect.Map:
+		return '{'
+	case reflect.Slice:
+		return '['
+	case reflect.String:
+		return '"'
+	case reflect.Int:
+		return '0'
+	}
+	return 't' // bool, *bool
+}
+
 func (p *parser) fieldsOf(t reflect.Type) []fieldInfo {
 	if fs, ok := p.fields[t]; ok {
 		return fs
@@ -132,37 +148,9 @@ func (p *parser) decode(n *node, v reflect.Value, path string, optional bool) {
 		return
 	}
 	t := v.Type()
-	switch {
-	case t == textType:
-		if n.kind != '{' {
-			p.errorAt(n.off, path, "must be %s, not %s", describeType(t), describeNode(n))
-			return
-		}
-	case t.Kind() == reflect.Struct || t.Kind() == reflect.Map:
-		if n.kind != '{' {
-			p.errorAt(n.off, path, "must be %s, not %s", describeType(t), describeNode(n))
-			return
-		}
-	case t.Kind() == reflect.Slice:
-		if n.kind != '[' {
-			p.errorAt(n.off, path, "must be %s, not %s", describeType(t), describeNode(n))
-			return
-		}
-	case t.Kind() == reflect.String:
-		if n.kind != '"' {
-			p.errorAt(n.off, path, "must be %s, not %s", describeType(t), describeNode(n))
-			return
-		}
-	case t.Kind() == reflect.Int:
-		if n.kind != '0' {
-			p.errorAt(n.off, path, "must be %s, not %s", describeType(t), describeNode(n))
-			return
-		}
-	case t.Kind() == reflect.Bool, t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Bool:
-		if n.kind != 't' {
-			p.errorAt(n.off, path, "must be %s, not %s", describeType(t), describeNode(n))
-			return
-		}
+	if n.kind != nodeKind(t.Kind()) {
+		p.errorAt(n.off, path, "must be %s, not %s", describeType(t), describeNode(n))
+		return
 	}
 
 	switch t.Kind() {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/doui-consent/doui/banner"
 )
 
 // Limits and vocabularies of the format.
@@ -31,11 +33,38 @@ var consentModeTypes = []string{
 var collectionKinds = []string{"access-log", "form", "mail-service", "other"}
 
 // validate checks what the types alone cannot: references, uniqueness,
-// formats and the rules of consent.
+// formats and the rules of consent, part by part. The site comes first:
+// every text is checked against its languages.
 func (p *parser) validate(pol *Policy) {
 	p.validateSite(&pol.Site)
+	p.validateConsent(pol.Consent)
+	cats := p.validateCategories(pol.Categories)
+	p.validateServices(pol.Services, pol.Categories, cats)
+	p.validateCollection(pol.Collection)
+	p.validateSections(pol.Sections)
+	p.validateUI(pol.UI)
+}
 
-	c := pol.Consent
+// uniqueIDs checks the id of each of the n items of a list ("categories")
+// and reports every id used twice. It returns the index of each usable id's
+// first use. kind names one item in messages ("category").
+func (p *parser) uniqueIDs(list, kind string, n int, id func(i int) string) map[string]int {
+	first := map[string]int{}
+	for i := range n {
+		path := index(list, i) + ".id"
+		if !p.checkID(path, id(i)) {
+			continue
+		}
+		if j, dup := first[id(i)]; dup {
+			p.fail(path, "%s id %q is already used by %s[%d]: give each %s its own id", kind, id(i), list, j, kind)
+			continue
+		}
+		first[id(i)] = i
+	}
+	return first
+}
+
+func (p *parser) validateConsent(c Consent) {
 	if p.present("consent.lifetimeMonths") {
 		switch m := c.LifetimeMonths; {
 		case m > MaxLifetimeMonths:
@@ -47,24 +76,18 @@ func (p *parser) validate(pol *Policy) {
 	if c.Revision < 0 {
 		p.fail("consent.revision", "write 0 or a positive number, and raise it by one to ask every visitor again")
 	}
+}
 
-	// Categories.
-	if p.present("categories") && len(pol.Categories) == 0 {
+// validateCategories returns the index of each usable category id, for the
+// services that refer to them.
+func (p *parser) validateCategories(cats []Category) map[string]int {
+	if p.present("categories") && len(cats) == 0 {
 		p.fail("categories", `list at least one category, such as {"id": "necessary", "required": true, …}`)
 	}
-	catIndex := map[string]int{}
-	var catIDs []string
+	catIndex := p.uniqueIDs("categories", "category", len(cats), func(i int) string { return cats[i].ID })
 	modeOwner := map[string]string{}
-	for i, cat := range pol.Categories {
+	for i, cat := range cats {
 		path := index("categories", i)
-		if p.checkID(path+".id", cat.ID) {
-			if j, dup := catIndex[cat.ID]; dup {
-				p.fail(path+".id", "category id %q is already used by categories[%d]: give each category its own id", cat.ID, j)
-			} else {
-				catIndex[cat.ID] = i
-				catIDs = append(catIDs, cat.ID)
-			}
-		}
 		if cat.ID == "necessary" && !cat.Required && !p.bad[path+".required"] {
 			p.fail(path+".required", `the "necessary" category must be required: add "required": true (the site cannot work without it, so visitors cannot switch it off)`)
 		}
@@ -87,20 +110,23 @@ func (p *parser) validate(pol *Policy) {
 			}
 		}
 	}
+	return catIndex
+}
 
-	// Services.
-	svcIndex := map[string]int{}
+// validateServices checks the services against the categories, whose
+// usable ids catIndex holds.
+func (p *parser) validateServices(svcs []Service, cats []Category, catIndex map[string]int) {
+	var catIDs []string // for "use one of …", in file order
+	for i, c := range cats {
+		if j, ok := catIndex[c.ID]; ok && j == i {
+			catIDs = append(catIDs, c.ID)
+		}
+	}
+	p.uniqueIDs("services", "service", len(svcs), func(i int) string { return svcs[i].ID })
 	hostOwner := map[string]int{}
 	idOwner := map[string]int{}
-	for i, s := range pol.Services {
+	for i, s := range svcs {
 		path := index("services", i)
-		if p.checkID(path+".id", s.ID) {
-			if j, dup := svcIndex[s.ID]; dup {
-				p.fail(path+".id", "service id %q is already used by services[%d]: give each service its own id", s.ID, j)
-			} else {
-				svcIndex[s.ID] = i
-			}
-		}
 		ci, defined := catIndex[s.Category]
 		if s.Category != "" && !defined {
 			p.fail(path+".category", "category %q is not defined: use one of %s, or add it under \"categories\"", s.Category, quoteList(catIDs))
@@ -159,22 +185,17 @@ func (p *parser) validate(pol *Policy) {
 				idOwner[id] = i
 			}
 		}
-		if defined && pol.Categories[ci].Required && len(s.MeasurementIDs) > 0 {
+		if defined && cats[ci].Required && len(s.MeasurementIDs) > 0 {
 			p.fail(path+".category", "Google Analytics cannot be in the required category %q: visitors must be able to refuse it; put it in an optional category such as \"analytics\"", s.Category)
 		}
 	}
+}
 
-	// Collection without cookies.
-	colIndex := map[string]int{}
-	for i, c := range pol.Collection {
+// validateCollection checks what is collected without cookies.
+func (p *parser) validateCollection(cols []Collection) {
+	p.uniqueIDs("collection", "collection", len(cols), func(i int) string { return cols[i].ID })
+	for i, c := range cols {
 		path := index("collection", i)
-		if p.checkID(path+".id", c.ID) {
-			if j, dup := colIndex[c.ID]; dup {
-				p.fail(path+".id", "collection id %q is already used by collection[%d]: give each its own id", c.ID, j)
-			} else {
-				colIndex[c.ID] = i
-			}
-		}
 		if c.Kind != "" && !slices.Contains(collectionKinds, c.Kind) {
 			p.fail(path+".kind", "%q is not a kind of collection: write one of %s", c.Kind, quoteList(collectionKinds))
 		}
@@ -190,18 +211,13 @@ func (p *parser) validate(pol *Policy) {
 		p.text(path+".retention", c.Retention)
 		p.text(path+".sharedWith", c.SharedWith)
 	}
+}
 
-	// Sections of the full policy page.
-	secIndex := map[string]int{}
-	for i, s := range pol.Sections {
+// validateSections checks the sections of the full policy page.
+func (p *parser) validateSections(secs []Section) {
+	p.uniqueIDs("sections", "section", len(secs), func(i int) string { return secs[i].ID })
+	for i, s := range secs {
 		path := index("sections", i)
-		if p.checkID(path+".id", s.ID) {
-			if j, dup := secIndex[s.ID]; dup {
-				p.fail(path+".id", "section id %q is already used by sections[%d]: give each section its own id", s.ID, j)
-			} else {
-				secIndex[s.ID] = i
-			}
-		}
 		p.text(path+".title", s.Title)
 		p.text(path+".body", s.Body)
 		for j, l := range s.Links {
@@ -210,9 +226,11 @@ func (p *parser) validate(pol *Policy) {
 			p.url(lp+".url", l.URL)
 		}
 	}
+}
 
-	// Interface strings.
-	for lang, strs := range pol.UI {
+// validateUI checks the overrides of the interface strings.
+func (p *parser) validateUI(ui map[string]map[string]string) {
+	for lang, strs := range ui {
 		lp := child("ui", lang)
 		if p.langs != nil && !slices.Contains(p.langs, lang) {
 			p.errorAt(p.keyPos[lp], lp, "%q is not one of the site's languages (%s): add it to site.languages or remove it here", lang, strings.Join(p.langs, ", "))
@@ -419,18 +437,15 @@ func checkMeasurementID(id string) string {
 }
 
 // checkID checks an id of a category, service, collection or section and
-// reports whether it is usable for the uniqueness check.
+// reports whether it is usable for the uniqueness check. Every id follows
+// the rule for category ids, which is banner's: a stored record holds them,
+// and one that banner.ValidCategoryID refuses would never decode. One rule
+// for all ids is also what an admin expects.
 func (p *parser) checkID(path, id string) bool {
 	if id == "" || p.bad[path] {
 		return false
 	}
-	ok := len(id) <= 64
-	for _, c := range []byte(id) {
-		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
-			ok = false
-		}
-	}
-	if !ok {
+	if !banner.ValidCategoryID(id) {
 		p.fail(path, "%q is not a valid id: use lower-case letters a-z, digits, '_' and '-' (at most 64), like %q", id, suggestID(id))
 		return false
 	}

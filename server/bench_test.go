@@ -35,7 +35,7 @@ func BenchmarkBundleBuild(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := buildBundle("demo.json", p, &s.statics, s.min, s.tmpl, "https://consent.example.test/privacy"); err != nil {
+		if _, err := buildBundle(bundleOptions{name: "demo.json", policy: p, privacyURL: "https://consent.example.test/privacy", statics: &s.statics, min: s.min, tmpl: s.tmpl}); err != nil {
 			b.Fatal(err)
 		}
 	}

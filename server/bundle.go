@@ -84,9 +84,19 @@ var (
 	engineTextKeys = []string{"saved", "savedGranted", "savedNone"}
 )
 
-// buildBundle renders and compresses everything for p. privacyURL is where
-// the banner links to when the policy names no page of its own.
-func buildBundle(name string, p *policyjson.Policy, st *statics, m *minify.M, tmpl *template.Template, privacyURL string) (*bundle, error) {
+// bundleOptions are what buildBundle builds a bundle from and with.
+type bundleOptions struct {
+	name       string // the file the policy came from, for the log and /healthz
+	policy     *policyjson.Policy
+	privacyURL string // where the banner links when the policy names no page of its own
+	statics    *statics
+	min        *minify.M
+	tmpl       *template.Template
+}
+
+// buildBundle renders and compresses everything for o.policy.
+func buildBundle(o bundleOptions) (*bundle, error) {
+	p, st, m, tmpl := o.policy, o.statics, o.min, o.tmpl
 	cfg := p.Config()
 	d := loaderData{
 		Config:   loaderConfig{Fingerprint: cfg.Fingerprint, GPC: cfg.GPC},
@@ -119,7 +129,7 @@ func buildBundle(name string, p *policyjson.Policy, st *statics, m *minify.M, tm
 	// immutable file of its own, so that a visitor downloads one language.
 	langs := map[string]*asset{}
 	for _, lang := range p.Site.Languages {
-		v := bannerView(p, lang, privacyURL)
+		v := bannerView(p, lang, o.privacyURL)
 		var buf bytes.Buffer
 		if err := tmpl.ExecuteTemplate(&buf, "banner", v); err != nil {
 			return nil, fmt.Errorf("render banner markup (%s): %w", lang, err)
@@ -192,7 +202,7 @@ func buildBundle(name string, p *policyjson.Policy, st *statics, m *minify.M, tm
 	pol := newAsset(pj, "application/json")
 	pol.cors = true
 
-	b := &bundle{name: name, policy: p, config: p.Config(), loader: loader, langs: langs, json: pol, privacy: map[string]*asset{}, loadedAt: time.Now().UTC()}
+	b := &bundle{name: o.name, policy: p, config: p.Config(), loader: loader, langs: langs, json: pol, privacy: map[string]*asset{}, loadedAt: time.Now().UTC()}
 	for _, lang := range p.Site.Languages {
 		var buf bytes.Buffer
 		if err := tmpl.ExecuteTemplate(&buf, "privacy", privacyView(p, lang, st.css.hash)); err != nil {

@@ -51,7 +51,7 @@ func (s *Server) newDemo() (*demo, error) {
 			return nil, fmt.Errorf("embedded example policy is invalid: %w", err)
 		}
 		p.Site.PolicyURL = "" // the demo links to its own rendering of the policy
-		b, err := buildBundle(file, p, &s.statics, s.min, s.tmpl, s.opts.PublicURL+"/demo/"+name+"/privacy")
+		b, err := buildBundle(bundleOptions{name: file, policy: p, privacyURL: s.opts.PublicURL + "/demo/" + name + "/privacy", statics: &s.statics, min: s.min, tmpl: s.tmpl})
 		if err != nil {
 			return nil, fmt.Errorf("example policy %s: %w", file, err)
 		}

@@ -79,6 +79,13 @@ func (f *serveFlags) publicURL() string {
 }
 
 func runServe(args []string, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serve(ctx, args, stderr)
+}
+
+// serve is "doui serve" until ctx ends, then a graceful shutdown.
+func serve(ctx context.Context, args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("doui serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var f serveFlags
@@ -141,18 +148,26 @@ func runServe(args []string, stderr io.Writer) int {
 	}
 	limits := defaultLimits()
 	srv := newHTTPServer(handler, limits, logger)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	if f.policy != "" {
 		go s.Watch(ctx)
 	}
-	// SIGHUP reloads the policy (in Watch) and reopens the access log;
-	// caught even without either, so that it never kills the server.
+	// SIGHUP is handled here and only here: it reloads the policy (Reload
+	// takes its turn with the watcher's reloads) and reopens the access
+	// log, for logrotate. It is caught even with neither, so that it never
+	// kills the server.
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	go func() {
-		for range hup {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+			}
+			if f.policy != "" {
+				s.Reload() // a refused policy is logged and shown on /healthz
+			}
 			if logFile != nil {
 				if err := logFile.Reopen(); err != nil {
 					logger.Print(err)

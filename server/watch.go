@@ -2,17 +2,14 @@ package main
 
 import (
 	"context"
-	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
 )
 
-// Watch reloads the policy when its file changes or the process gets
-// SIGHUP, until ctx ends.
+// Watch reloads the policy when its file changes, until ctx ends. (SIGHUP
+// is the doui command's to handle: it calls Reload.)
 //
 // It watches the file's directory, not the file: editors save by writing a
 // temporary file and renaming it over the old one, which replaces the inode
@@ -28,10 +25,6 @@ func (s *Server) Watch(ctx context.Context) { s.watch(ctx, nil) }
 // watch is Watch; ready, if not nil, is closed once the watcher is in
 // place, so that tests know their writes will be seen.
 func (s *Server) watch(ctx context.Context, ready chan<- struct{}) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-
 	var events <-chan fsnotify.Event
 	var errs <-chan error
 	w, err := fsnotify.NewWatcher()
@@ -52,8 +45,6 @@ func (s *Server) watch(ctx context.Context, ready chan<- struct{}) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-hup:
-			s.Reload()
 		case ev := <-events:
 			if ev.Op&(fsnotify.Write|fsnotify.Create|fsnotify.Rename|fsnotify.Remove) != 0 {
 				timer = time.After(50 * time.Millisecond)
