@@ -3,6 +3,8 @@ package main
 import (
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strconv"
 	"testing"
 
 	"github.com/doui-consent/doui/policyjson"
@@ -38,6 +40,28 @@ func BenchmarkBundleBuild(b *testing.B) {
 		if _, err := buildBundle(bundleOptions{name: "demo.json", policy: p, privacyURL: "https://consent.example.test/privacy", statics: &s.statics, min: s.min, tmpl: s.tmpl}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkPolicyEditServed measures DESIGN.md's "policy edit → served"
+// budget (1 s): from writing a valid edit of the policy file to
+// /policy.json serving it, through the watcher (its 50 ms debounce
+// included), the parse and the bundle build (brotli 11). One op is one
+// edit; ns/op is the latency, to 5 ms (the poll interval).
+func BenchmarkPolicyEditServed(b *testing.B) {
+	s, file, _ := reloadServer(b)
+	watching(b, s)
+	policy := demoPolicy(b)
+	prev := "v1"
+	i := 0
+	for b.Loop() {
+		i++
+		v := "bench" + strconv.Itoa(i)
+		if err := os.WriteFile(file, withVersion(b, policy, v), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		waitVersion(b, s, v, prev)
+		prev = v
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -16,7 +17,7 @@ import (
 )
 
 // demoPolicy is the embedded demo policy's source.
-func demoPolicy(t *testing.T) []byte {
+func demoPolicy(t testing.TB) []byte {
 	t.Helper()
 	data, err := os.ReadFile("../web/policies/demo.json")
 	if err != nil {
@@ -27,7 +28,7 @@ func demoPolicy(t *testing.T) []byte {
 
 // withVersion is the demo policy with another site.version: valid, and
 // visible in /policy.json and /healthz.
-func withVersion(t *testing.T, data []byte, v string) []byte {
+func withVersion(t testing.TB, data []byte, v string) []byte {
 	t.Helper()
 	re := regexp.MustCompile(`"version":\s*"[^"]*"`)
 	if !re.Match(data) {
@@ -37,7 +38,7 @@ func withVersion(t *testing.T, data []byte, v string) []byte {
 }
 
 // reloadServer is a Server on a private copy of the demo policy.
-func reloadServer(t *testing.T) (*Server, string, *syncWriter) {
+func reloadServer(t testing.TB) (*Server, string, *syncWriter) {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), "policy.json")
 	if err := os.WriteFile(file, withVersion(t, demoPolicy(t), "v1"), 0o644); err != nil {
@@ -73,7 +74,7 @@ func healthOf(t *testing.T, s *Server) (healthReport, string) {
 }
 
 // servedVersion is site.version as /policy.json serves it.
-func servedVersion(t *testing.T, s *Server) string {
+func servedVersion(t testing.TB, s *Server) string {
 	t.Helper()
 	var p struct{ Site struct{ Version string } }
 	if err := json.Unmarshal(get(t, s, "GET", "/policy.json").Body.Bytes(), &p); err != nil {
@@ -155,7 +156,7 @@ func TestReloadMissingFile(t *testing.T) {
 }
 
 // watching starts s.Watch and returns once the watcher is in place.
-func watching(t *testing.T, s *Server) {
+func watching(t testing.TB, s *Server) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan struct{})
@@ -165,43 +166,56 @@ func watching(t *testing.T, s *Server) {
 	<-ready
 }
 
-// editBudget is how long a policy edit may take to be served: 1 s (the
-// budget in DESIGN.md), ten times that under the race detector, which
-// slows building a bundle (brotli 11) about tenfold.
-var editBudget = time.Second * map[bool]time.Duration{false: 1, true: 10}[raceEnabled]
+// watchTimeout is how long a test waits for the watcher before it gives
+// up: a guard against a hang, not a budget. How fast an edit is served is
+// BenchmarkPolicyEditServed's to measure (DESIGN.md: budgets live in
+// benchmarks, never in timed tests).
+const watchTimeout = 30 * time.Second
 
-// waitVersion polls until /policy.json serves want, within editBudget,
-// and fails if any other version than allowed shows up meanwhile.
-func waitVersion(t *testing.T, s *Server, want string, allowed ...string) time.Duration {
+// waitVersion polls until /policy.json serves want, and fails if any other
+// version than allowed shows up meanwhile, or after watchTimeout.
+func waitVersion(t testing.TB, s *Server, want string, allowed ...string) {
 	t.Helper()
-	start := time.Now()
+	deadline := time.Now().Add(watchTimeout)
 	for {
 		v := servedVersion(t, s)
 		if v == want {
-			return time.Since(start)
+			return
 		}
-		ok := false
-		for _, a := range allowed {
-			ok = ok || v == a
-		}
-		if !ok {
+		if !slices.Contains(allowed, v) {
 			t.Fatalf("served version %q while waiting for %q", v, want)
 		}
-		if time.Since(start) > editBudget {
-			t.Fatalf("version %q not served within %v (still %q)", want, editBudget, v)
+		if time.Now().After(deadline) {
+			t.Fatalf("version %q still not served after %v (serving %q)", want, watchTimeout, v)
 		}
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 
-func TestWatchGoodWriteServedWithinOneSecond(t *testing.T) {
+// waitHealth polls /healthz until ok accepts it, or fails after
+// watchTimeout.
+func waitHealth(t *testing.T, s *Server, what string, ok func(healthReport) bool) {
+	t.Helper()
+	deadline := time.Now().Add(watchTimeout)
+	for {
+		h, body := healthOf(t, s)
+		if ok(h) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not on /healthz after %v: %s", what, watchTimeout, body)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestWatchGoodWriteServed(t *testing.T) {
 	s, file, _ := reloadServer(t)
 	watching(t, s)
 	if err := os.WriteFile(file, withVersion(t, demoPolicy(t), "v2"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	d := waitVersion(t, s, "v2", "v1")
-	t.Logf("edit served after %v", d)
+	waitVersion(t, s, "v2", "v1")
 	if h, _ := healthOf(t, s); h.Version != "v2" || h.Refused != nil {
 		t.Errorf("healthz: version %q refused %v, want v2 and none", h.Version, h.Refused)
 	}
@@ -210,7 +224,7 @@ func TestWatchGoodWriteServedWithinOneSecond(t *testing.T) {
 func TestWatchRenameSave(t *testing.T) {
 	s, file, _ := reloadServer(t)
 	watching(t, s)
-	for i, v := range []string{"v2", "v3"} { // twice: the second rename replaces a new inode
+	for _, v := range []string{"v2", "v3"} { // twice: the second rename replaces a new inode
 		tmp := filepath.Join(filepath.Dir(file), ".policy.json.swp")
 		if err := os.WriteFile(tmp, withVersion(t, demoPolicy(t), v), 0o644); err != nil {
 			t.Fatal(err)
@@ -219,7 +233,6 @@ func TestWatchRenameSave(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitVersion(t, s, v, "v1", "v2")
-		_ = i
 	}
 }
 
@@ -230,20 +243,12 @@ func TestWatchBadWriteKeepsOld(t *testing.T) {
 	if err := os.WriteFile(file, []byte(bad), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(editBudget)
-	for {
-		if h, _ := healthOf(t, s); h.Refused != nil {
-			for _, e := range h.Refused.Errors {
-				if !lineCol.MatchString(e) {
-					t.Errorf("refused error without file:line:col: %q", e)
-				}
-			}
-			break
+	waitHealth(t, s, "the bad edit", func(h healthReport) bool { return h.Refused != nil })
+	h, _ := healthOf(t, s)
+	for _, e := range h.Refused.Errors {
+		if !lineCol.MatchString(e) {
+			t.Errorf("refused error without file:line:col: %q", e)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("bad edit not reported on /healthz within %v", editBudget)
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 	if v := servedVersion(t, s); v != "v1" {
 		t.Errorf("served version after a bad write: got %q want v1", v)
@@ -255,9 +260,9 @@ func TestWatchBadWriteKeepsOld(t *testing.T) {
 	waitVersion(t, s, "v2", "v1")
 }
 
-// TestWatchHalfWrittenFile writes a policy in two halves with a pause
-// between them, far longer than the debounce: the watcher reads the first
-// half, refuses it, keeps serving v1, and serves v2 once the rest arrives.
+// TestWatchHalfWrittenFile writes a policy in two halves, the second only
+// once the watcher has read the first: it refuses the half, keeps serving
+// v1, and serves v2 once the rest arrives.
 func TestWatchHalfWrittenFile(t *testing.T) {
 	s, file, logs := reloadServer(t)
 	defer func() {
@@ -275,15 +280,15 @@ func TestWatchHalfWrittenFile(t *testing.T) {
 	if _, err := f.Write(full[:len(full)/2]); err != nil {
 		t.Fatal(err)
 	}
-	// While the file is half there, only v1 is ever served.
-	for end := time.Now().Add(editBudget / 2); time.Now().Before(end); {
+	// The half is read and refused; meanwhile, and after, v1 is served.
+	waitHealth(t, s, "the half-written file", func(h healthReport) bool {
 		if v := servedVersion(t, s); v != "v1" {
 			t.Fatalf("served version %q from a half-written file", v)
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if h, _ := healthOf(t, s); h.Refused == nil {
-		t.Error("the half-written file was not read and refused")
+		return h.Refused != nil
+	})
+	if v := servedVersion(t, s); v != "v1" {
+		t.Fatalf("served version %q from a half-written file", v)
 	}
 	if _, err := f.Write(full[len(full)/2:]); err != nil {
 		t.Fatal(err)
@@ -291,15 +296,29 @@ func TestWatchHalfWrittenFile(t *testing.T) {
 	waitVersion(t, s, "v2", "v1")
 }
 
-// TestReloadIsAtomic reads the loader and the policy concurrently with
-// reloads: each response is wholly one version's.
+// TestReloadIsAtomic reads /policy.json while reloads replace the policy
+// four times. Every response must be whole and one of the written
+// versions, never an older one than a response before it; each Reload
+// must be served as soon as it returns; and the reader must have seen the
+// versions change. A reload that does not swap, swaps in a stale bundle or
+// tears a response fails it.
 func TestReloadIsAtomic(t *testing.T) {
 	s, file, _ := reloadServer(t)
-	versions := map[string]bool{"v1": true}
+	written := []string{"v1", "v2", "v3", "v4", "v5"}
+	order := map[string]int{}
+	for i, v := range written {
+		order[v] = i
+	}
 	stop := make(chan struct{})
-	errc := make(chan string, 1)
+	type seen struct {
+		versions map[string]bool
+		err      string
+	}
+	result := make(chan seen, 1)
 	go func() {
-		defer close(errc)
+		got := seen{versions: map[string]bool{}}
+		defer func() { result <- got }()
+		last := 0
 		for {
 			select {
 			case <-stop:
@@ -310,24 +329,41 @@ func TestReloadIsAtomic(t *testing.T) {
 			s.ServeHTTP(w, httptest.NewRequest("GET", "/policy.json", nil))
 			var p struct{ Site struct{ Version string } }
 			if err := json.Unmarshal(w.Body.Bytes(), &p); err != nil {
-				errc <- "torn /policy.json: " + err.Error()
+				got.err = "torn /policy.json: " + err.Error()
 				return
 			}
+			i, ok := order[p.Site.Version]
+			switch {
+			case !ok:
+				got.err = "served version " + p.Site.Version + ", which was never written"
+				return
+			case i < last:
+				got.err = "served " + p.Site.Version + " after " + written[last]
+				return
+			}
+			last = i
+			got.versions[p.Site.Version] = true
 		}
 	}()
-	for i := 2; i < 6; i++ {
-		v := "v" + itoa(i)
-		versions[v] = true
+	for _, v := range written[1:] {
 		if err := os.WriteFile(file, withVersion(t, demoPolicy(t), v), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.Reload(); err != nil {
 			t.Fatal(err)
 		}
+		if got := servedVersion(t, s); got != v {
+			t.Errorf("after Reload of %s: served %s", v, got)
+		}
+		time.Sleep(5 * time.Millisecond) // let the reader see this version
 	}
 	close(stop)
-	if msg, ok := <-errc; ok {
-		t.Fatal(msg)
+	got := <-result
+	if got.err != "" {
+		t.Fatal(got.err)
+	}
+	if len(got.versions) < 2 {
+		t.Errorf("the reader saw only %v while the policy was reloaded four times", got.versions)
 	}
 }
 

@@ -41,7 +41,7 @@ func wasmPath(s *Server) string     { return "/doui." + s.statics.wasm.hash + ".
 func wasmExecPath(s *Server) string { return "/wasm_exec." + s.statics.wasmExec.hash + ".js" }
 func cssPath(s *Server) string      { return "/doui." + s.statics.css.hash + ".css" }
 
-func get(t *testing.T, h http.Handler, method, target string, hdr ...string) *httptest.ResponseRecorder {
+func get(t testing.TB, h http.Handler, method, target string, hdr ...string) *httptest.ResponseRecorder {
 	t.Helper()
 	r := httptest.NewRequest(method, target, nil)
 	for i := 0; i+1 < len(hdr); i += 2 {
