@@ -58,10 +58,15 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=60s ./policyjson
 	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=60s ./banner
 
+# staticcheck natively, then as js/wasm: -exec runs the native staticcheck
+# with GOOS=js GOARCH=wasm, so that it loads the packages as the browser
+# build sees them.
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "not gofmt-ed: $$out"; exit 1; fi
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm ./banner
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+	$(GO) run -exec 'env GOOS=js GOARCH=wasm' honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./wasm ./banner
 
 clean:
 	rm -rf bin web/dist/doui.wasm web/dist/wasm_exec.js e2e/screenshots

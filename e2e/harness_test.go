@@ -176,19 +176,6 @@ func serveOn(t *testing.T, host string, h http.Handler) string {
 	return "http://" + ln.Addr().String()
 }
 
-// servePort serves h on host:port, for trackers reached by a real host name
-// (the resolver rule maps the name, not the port: pages use :port).
-func servePort(t *testing.T, addr string, h http.Handler) {
-	t.Helper()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: h}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-}
-
 // browserFlags start Chromium the way this machine needs it: headless, no
 // network beyond loopback, real tracker host names mapped to the fake
 // trackers on 127.0.0.3.

@@ -23,13 +23,13 @@ const (
 	MaxLifetimeMonths = 13
 )
 
-// ConsentModeTypes are the Google Consent Mode v2 types a category may grant.
+// consentModeTypes are the Google Consent Mode v2 types a category may grant.
 var consentModeTypes = []string{
 	"ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
 	"functionality_storage", "personalization_storage", "security_storage",
 }
 
-// CollectionKinds are the kinds of non-cookie collection.
+// collectionKinds are the kinds of non-cookie collection.
 var collectionKinds = []string{"access-log", "form", "mail-service", "other"}
 
 // validate checks what the types alone cannot: references, uniqueness,
@@ -43,6 +43,60 @@ func (p *parser) validate(pol *Policy) {
 	p.validateCollection(pol.Collection)
 	p.validateSections(pol.Sections)
 	p.validateUI(pol.UI)
+}
+
+// validateSite checks what the site says of itself, its languages first:
+// every text is checked against them.
+func (p *parser) validateSite(s *Site) {
+	seen := map[string]bool{}
+	var langs []string
+	for i, l := range s.Languages {
+		lp := index("site.languages", i)
+		switch {
+		case p.bad[lp]:
+		case !isLangCode(l):
+			p.fail(lp, "%q is not a language code: write a code such as \"ja\" or \"en\"", l)
+		case seen[l]:
+			p.fail(lp, "%q is listed twice: keep one", l)
+		default:
+			seen[l] = true
+			langs = append(langs, l)
+		}
+	}
+	if p.present("site.languages") && len(s.Languages) == 0 {
+		p.fail("site.languages", `list the languages the site offers, like ["ja", "en"]`)
+	}
+	if len(langs) > 0 && len(langs) == len(s.Languages) {
+		p.langs = langs
+	}
+	if s.DefaultLanguage != "" && len(langs) > 0 && !seen[s.DefaultLanguage] {
+		p.fail("site.defaultLanguage", "%q is not in site.languages: write one of %s", s.DefaultLanguage, quoteList(langs))
+	}
+
+	p.text("site.name", s.Name)
+	p.text("site.operator", s.Operator)
+	p.text("site.law", s.Law)
+	if p.present("site.scope") && len(s.Scope) == 0 {
+		p.fail("site.scope", `list the addresses the policy covers, like ["https://www.example.go.jp/"]`)
+	}
+	for i, u := range s.Scope {
+		p.url(index("site.scope", i), u)
+	}
+	if s.Effective != "" {
+		if _, err := time.Parse(time.DateOnly, s.Effective); err != nil {
+			p.fail("site.effective", "%q is not a date: write the date the policy took effect as YYYY-MM-DD, like 2020-12-01", s.Effective)
+		}
+	}
+	p.url("site.policyUrl", s.PolicyURL)
+	p.text("site.contact.name", s.Contact.Name)
+	p.text("site.contact.address", s.Contact.Address)
+	p.url("site.contact.formUrl", s.Contact.FormURL)
+	if e := s.Contact.Email; e != "" {
+		local, domain, ok := strings.Cut(e, "@")
+		if !ok || local == "" || !strings.Contains(domain, ".") || strings.ContainsAny(e, " \t<>,;") || strings.Contains(domain, "@") {
+			p.fail("site.contact.email", "%q is not an e-mail address: write it like privacy@example.go.jp, without mailto:", e)
+		}
+	}
 }
 
 // uniqueIDs checks the id of each of the n items of a list ("categories")
@@ -241,59 +295,6 @@ func (p *parser) validateUI(ui map[string]map[string]string) {
 				kp := child(lp, key)
 				p.errorAt(p.keyPos[kp], kp, "%q is not an interface string name: names are letters and digits, like acceptAll", key)
 			}
-		}
-	}
-}
-
-func (p *parser) validateSite(s *Site) {
-	// Languages come first: every text is checked against them.
-	seen := map[string]bool{}
-	var langs []string
-	for i, l := range s.Languages {
-		lp := index("site.languages", i)
-		switch {
-		case p.bad[lp]:
-		case !isLangCode(l):
-			p.fail(lp, "%q is not a language code: write a code such as \"ja\" or \"en\"", l)
-		case seen[l]:
-			p.fail(lp, "%q is listed twice: keep one", l)
-		default:
-			seen[l] = true
-			langs = append(langs, l)
-		}
-	}
-	if p.present("site.languages") && len(s.Languages) == 0 {
-		p.fail("site.languages", `list the languages the site offers, like ["ja", "en"]`)
-	}
-	if len(langs) > 0 && len(langs) == len(s.Languages) {
-		p.langs = langs
-	}
-	if s.DefaultLanguage != "" && len(langs) > 0 && !seen[s.DefaultLanguage] {
-		p.fail("site.defaultLanguage", "%q is not in site.languages: write one of %s", s.DefaultLanguage, quoteList(langs))
-	}
-
-	p.text("site.name", s.Name)
-	p.text("site.operator", s.Operator)
-	p.text("site.law", s.Law)
-	if p.present("site.scope") && len(s.Scope) == 0 {
-		p.fail("site.scope", `list the addresses the policy covers, like ["https://www.example.go.jp/"]`)
-	}
-	for i, u := range s.Scope {
-		p.url(index("site.scope", i), u)
-	}
-	if s.Effective != "" {
-		if _, err := time.Parse(time.DateOnly, s.Effective); err != nil {
-			p.fail("site.effective", "%q is not a date: write the date the policy took effect as YYYY-MM-DD, like 2020-12-01", s.Effective)
-		}
-	}
-	p.url("site.policyUrl", s.PolicyURL)
-	p.text("site.contact.name", s.Contact.Name)
-	p.text("site.contact.address", s.Contact.Address)
-	p.url("site.contact.formUrl", s.Contact.FormURL)
-	if e := s.Contact.Email; e != "" {
-		local, domain, ok := strings.Cut(e, "@")
-		if !ok || local == "" || !strings.Contains(domain, ".") || strings.ContainsAny(e, " \t<>,;") || strings.Contains(domain, "@") {
-			p.fail("site.contact.email", "%q is not an e-mail address: write it like privacy@example.go.jp, without mailto:", e)
 		}
 	}
 }

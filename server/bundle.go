@@ -179,7 +179,7 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 	}
 	src, err := web.FS.ReadFile("loader.js")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read loader.js: %w", err)
 	}
 	js := bytes.Replace(src, []byte("/*DOUI*/{}"), data, 1)
 	if bytes.Equal(js, src) {

@@ -131,7 +131,7 @@ func serveUntil(ctx context.Context, srv *http.Server, ln net.Listener, grace ti
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
-		return err
+		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
@@ -140,7 +140,7 @@ func serveUntil(ctx context.Context, srv *http.Server, ln net.Listener, grace ti
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
 }

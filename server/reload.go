@@ -31,7 +31,7 @@ func (s *Server) readPolicy() (*policyjson.Policy, string, []byte, error) {
 	if s.opts.Policy == "" {
 		data, err := web.FS.ReadFile("policies/demo.json")
 		if err != nil {
-			return nil, "", nil, err
+			return nil, "", nil, fmt.Errorf("read the embedded demo policy: %w", err)
 		}
 		p, err := policyjson.Parse("web/policies/demo.json", data)
 		if err == nil {

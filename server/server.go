@@ -140,7 +140,7 @@ func newMinifier() *minify.M {
 func (s *Server) loadStatics(compressWasm bool) error {
 	cssSrc, err := web.FS.ReadFile("doui.css")
 	if err != nil {
-		return err
+		return fmt.Errorf("read doui.css: %w", err)
 	}
 	cssMin, err := s.min.Bytes("text/css", cssSrc)
 	if err != nil {
