@@ -9,20 +9,47 @@ import (
 type ActionKind int
 
 // The actions. Withdraw refuses like RejectAll but is recorded as a
-// withdrawal, which matters as proof of consent.
+// withdrawal, which matters as proof of consent. Allow grants its categories
+// in addition to what was already granted (doui.accept('media'), an embed
+// placeholder's "allow" button); it is recorded as MethodCustom, since the
+// record holds the resulting set, not how it was reached.
 const (
 	AcceptAll ActionKind = iota + 1
 	RejectAll
 	Save
 	Withdraw
+	Allow
 )
 
 // Action is one visitor action.
 type Action struct {
 	Kind ActionKind
 	// Categories are, for Save, the non-required category ids the visitor
-	// switched on. Unknown ids are dropped; required ids change nothing.
+	// switched on (everything else is refused) and, for Allow, the ids to
+	// grant on top of the previous decision. Unknown ids are dropped;
+	// required ids change nothing. Other kinds ignore them.
 	Categories []string
+}
+
+// ParseAction maps a control's data-doui-action, or an API command's name,
+// to an Action: "accept-all", "reject-all", "withdraw", "save" (cats are the
+// ids switched on) and "allow" (cats are the ids to add). Anything else,
+// including the dialog's own controls "preferences", "close" and "lang",
+// is not a consent action and gives ok=false.
+func ParseAction(name string, cats []string) (a Action, ok bool) {
+	switch name {
+	case "accept-all":
+		return Action{Kind: AcceptAll}, true
+	case "reject-all":
+		return Action{Kind: RejectAll}, true
+	case "withdraw":
+		return Action{Kind: Withdraw}, true
+	case "save":
+		return Action{Kind: Save, Categories: cats}, true
+	case "allow":
+		return Action{Kind: Allow, Categories: cats}, true
+	}
+	return Action{}, false
 }
 
 // ConsentModeUpdate is one Google Consent Mode type and its value,
@@ -35,43 +62,76 @@ type GAFlag struct {
 	Disable bool
 }
 
-// Effects are what the browser must do after an action.
+// Effects are everything the browser must do for a decision: the wasm
+// carries them out and decides nothing itself.
 type Effects struct {
-	// Granted lists every granted category after the action, required ones
-	// included, in config order.
+	// Granted lists every granted category, required ones included, in
+	// config order.
 	Granted []string
-	// Activate lists the categories granted now and not before.
+	// Activate lists the categories whose blocked elements to activate: for
+	// Apply those granted now and not before, for Start all of Granted.
 	Activate []string
 	// Deactivate lists the categories granted before and refused now.
 	Deactivate []string
 	// DeleteCookies are the cookies of every refused category (see
 	// RefusedCookies); try each with CookieTargets and MatchCookie.
 	DeleteCookies []Cookie
-	// ConsentMode is the full state for gtag('consent','update',…).
+	// ConsentMode is the full state for gtag('consent','update',…). It is
+	// nil when no update may be sent: before the visitor decides (the banner
+	// is shown) the loader's 'default' (all denied) stands.
 	ConsentMode []ConsentModeUpdate
-	// GADisable holds a flag for every measurement id in the config.
+	// Notify says to push the doui_consent_update event to the dataLayer,
+	// which Tag Manager triggers fire on. It is false exactly when
+	// ConsentMode is nil: without a decision there is nothing to announce.
+	Notify bool
+	// GADisable holds a flag for every measurement id in the config, always,
+	// so that the flags the loader set are confirmed or lifted.
 	GADisable []GAFlag
 	// Reload is true when a category refused now already ran scripts on this
 	// page: only a reload unloads them.
 	Reload bool
 }
 
-// Apply carries out action a. prevGranted is the Decision.Granted (or the
-// previous Effects.Granted) in force before the action; ran lists the
-// categories whose blocked elements were activated on this page.
+// Start is a page's first decision and what the browser does for it. The
+// Decision is Decide's. The Effects activate everything granted (required
+// categories included: nothing ran before the engine), set every ga-disable
+// flag, and, only once the visitor has decided (no banner: a valid record,
+// or GPC refusing), send the Consent Mode update and notify Tag Manager.
+// Nothing is deactivated, deleted or reloaded: nothing has run yet.
+// Activate is a copy of Granted, so a caller may change one safely.
+func Start(c *Config, r *Record, s Signals, now time.Time) (Decision, Effects) {
+	d := Decide(c, r, s, now)
+	e := Effects{
+		Granted:   d.Granted,
+		Activate:  slices.Clone(d.Granted),
+		GADisable: GAFlags(c, d.Granted),
+	}
+	if !d.ShowBanner {
+		e.ConsentMode = ConsentMode(c, d.Granted)
+		e.Notify = true
+	}
+	return d, e
+}
+
+// Apply carries out action a. prev is the Decision in force before it (from
+// Start or the previous Apply); ran lists the categories of which at least
+// one element was actually activated on this page.
 //
 // id is stored as the record's consent id unchanged: pass the previous
 // record's ID when there is one, so that a visitor's successive decisions
 // share one id like cookieconsent's consentId, and NewID otherwise.
 //
-// The record holds the non-required categories granted, dated now to the
-// second. An unknown action kind refuses everything, like RejectAll.
-func Apply(c *Config, prevGranted, ran []string, a Action, now time.Time, id string) (Record, Effects) {
+// It returns the Decision now in force (the visitor has decided: no banner,
+// Reason ReasonValid), the Record to store, holding the non-required
+// categories granted and dated now to the second, and the Effects, which
+// always update Consent Mode and notify. The Decision's Granted is a copy of
+// the Effects'. An unknown action kind refuses everything, like RejectAll.
+func Apply(c *Config, prev Decision, ran []string, a Action, now time.Time, id string) (Decision, Record, Effects) {
 	method := MethodRejectAll
 	switch a.Kind {
 	case AcceptAll:
 		method = MethodAcceptAll
-	case Save:
+	case Save, Allow:
 		method = MethodCustom
 	case Withdraw:
 		method = MethodWithdraw
@@ -82,17 +142,18 @@ func Apply(c *Config, prevGranted, ran []string, a Action, now time.Time, id str
 	for _, cat := range c.Categories {
 		on := cat.Required ||
 			a.Kind == AcceptAll ||
-			a.Kind == Save && contains(a.Categories, cat.ID)
+			a.Kind == Save && contains(a.Categories, cat.ID) ||
+			a.Kind == Allow && (contains(a.Categories, cat.ID) || contains(prev.Granted, cat.ID))
 		switch {
 		case on:
 			e.Granted = append(e.Granted, cat.ID)
 			if !cat.Required {
 				chosen = append(chosen, cat.ID)
 			}
-			if !contains(prevGranted, cat.ID) {
+			if !contains(prev.Granted, cat.ID) {
 				e.Activate = append(e.Activate, cat.ID)
 			}
-		case contains(prevGranted, cat.ID):
+		case contains(prev.Granted, cat.ID):
 			e.Deactivate = append(e.Deactivate, cat.ID)
 		}
 	}
@@ -103,6 +164,7 @@ func Apply(c *Config, prevGranted, ran []string, a Action, now time.Time, id str
 	}
 	e.DeleteCookies = RefusedCookies(c, e.Granted)
 	e.ConsentMode = ConsentMode(c, e.Granted)
+	e.Notify = true
 	e.GADisable = GAFlags(c, e.Granted)
 
 	r := Record{
@@ -113,7 +175,7 @@ func Apply(c *Config, prevGranted, ran []string, a Action, now time.Time, id str
 		Method:      method,
 		ID:          id,
 	}
-	return r, e
+	return Decision{Granted: slices.Clone(e.Granted), Reason: ReasonValid}, r, e
 }
 
 // RefusedCookies returns the cookies of the services of every category not

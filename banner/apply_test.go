@@ -2,6 +2,7 @@ package banner
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -11,7 +12,7 @@ func TestApply(t *testing.T) {
 	all := []string{"necessary", "analytics", "marketing", "media"}
 	tests := []struct {
 		name        string
-		prev, ran   []string
+		prev, ran   []string // prev is the Granted of the Decision in force
 		a           Action
 		wantGranted []string // Effects.Granted
 		wantAct     []string
@@ -51,11 +52,29 @@ func TestApply(t *testing.T) {
 			required, nil, nil, false, MethodRejectAll},
 		{"unknown kind refuses", all, nil, Action{Kind: 99, Categories: []string{"analytics"}},
 			required, nil, []string{"analytics", "marketing", "media"}, false, MethodRejectAll},
+
+		{"allow on first visit", required, nil, Action{Kind: Allow, Categories: []string{"media"}},
+			[]string{"necessary", "media"}, []string{"media"}, nil, false, MethodCustom},
+		{"allow adds to what prev granted", []string{"necessary", "analytics"}, []string{"analytics"}, Action{Kind: Allow, Categories: []string{"media"}},
+			[]string{"necessary", "analytics", "media"}, []string{"media"}, nil, false, MethodCustom},
+		{"allow several", required, nil, Action{Kind: Allow, Categories: []string{"marketing", "analytics"}},
+			[]string{"necessary", "analytics", "marketing"}, []string{"analytics", "marketing"}, nil, false, MethodCustom},
+		{"allow what is granted changes nothing", all, all, Action{Kind: Allow, Categories: []string{"media"}},
+			all, nil, nil, false, MethodCustom},
+		{"allow nothing keeps prev", []string{"necessary", "marketing"}, nil, Action{Kind: Allow},
+			[]string{"necessary", "marketing"}, nil, nil, false, MethodCustom},
+		{"allow a required id adds nothing", required, nil, Action{Kind: Allow, Categories: []string{"necessary"}},
+			required, nil, nil, false, MethodCustom},
+		{"allow drops unknown ids", required, nil, Action{Kind: Allow, Categories: []string{"ads", "Media", "media"}},
+			[]string{"necessary", "media"}, []string{"media"}, nil, false, MethodCustom},
+		{"allow keeps unknown prev ids out", []string{"necessary", "ads"}, nil, Action{Kind: Allow, Categories: []string{"media"}},
+			[]string{"necessary", "media"}, []string{"media"}, nil, false, MethodCustom},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := testConfig()
-			r, e := Apply(c, tt.prev, tt.ran, tt.a, now, testID)
+			prev := Decision{Granted: tt.prev, Reason: ReasonValid}
+			d, r, e := Apply(c, prev, tt.ran, tt.a, now, testID)
 			if !slices.Equal(e.Granted, tt.wantGranted) {
 				t.Errorf("Granted: got %q want %q", e.Granted, tt.wantGranted)
 			}
@@ -68,6 +87,22 @@ func TestApply(t *testing.T) {
 			if e.Reload != tt.wantReload {
 				t.Errorf("Reload: got %v want %v", e.Reload, tt.wantReload)
 			}
+			if want := RefusedCookies(c, tt.wantGranted); !slices.Equal(e.DeleteCookies, want) {
+				t.Errorf("DeleteCookies: got %+v want %+v", e.DeleteCookies, want)
+			}
+			// A choice was made: Consent Mode is updated and Tag Manager told.
+			if want := ConsentMode(c, tt.wantGranted); e.ConsentMode == nil || !slices.Equal(e.ConsentMode, want) {
+				t.Errorf("ConsentMode: got %+v want %+v", e.ConsentMode, want)
+			}
+			if !e.Notify {
+				t.Errorf("Notify: got false want true")
+			}
+			if want := GAFlags(c, tt.wantGranted); !slices.Equal(e.GADisable, want) {
+				t.Errorf("GADisable: got %+v want %+v", e.GADisable, want)
+			}
+			if want := (Decision{Granted: tt.wantGranted, Reason: ReasonValid}); !sameDecision(d, want) {
+				t.Errorf("next Decision: got %+v want %+v", d, want)
+			}
 			if r.Method != tt.wantMethod {
 				t.Errorf("record Method: got %q want %q", r.Method, tt.wantMethod)
 			}
@@ -79,9 +114,160 @@ func TestApply(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Decode(Encode(record)) %q: got %v want nil", r.Encode(), err)
 			}
-			d := Decide(c, &back, Signals{GPC: true}, now.Add(time.Hour))
-			if d.ShowBanner || d.Reason != ReasonValid || !slices.Equal(d.Granted, e.Granted) {
-				t.Errorf("Decide on the stored record: got %+v want valid, granted %q", d, e.Granted)
+			next := Decide(c, &back, Signals{GPC: true}, now.Add(time.Hour))
+			if !sameDecision(next, d) {
+				t.Errorf("Decide on the stored record: got %+v want Apply's %+v", next, d)
+			}
+		})
+	}
+}
+
+// TestApplyDecision pins the Decision Apply returns: the visitor has
+// decided, so whatever prev showed (the banner, the GPC note) is gone, and
+// it does not share memory with the Effects the wasm hands on.
+func TestApplyDecision(t *testing.T) {
+	c := testConfig()
+	prevs := []struct {
+		name string
+		d    Decision
+	}{
+		{"banner shown", Decision{ShowBanner: true, Granted: []string{"necessary"}, Reason: ReasonNoRecord}},
+		{"GPC", Decision{Granted: []string{"necessary"}, GPC: true, Reason: ReasonGPC}},
+		{"zero", Decision{}},
+	}
+	for _, prev := range prevs {
+		for _, name := range []string{"accept-all", "reject-all", "save", "withdraw", "allow"} {
+			t.Run(prev.name+" then "+name, func(t *testing.T) {
+				a, _ := ParseAction(name, []string{"media"})
+				d, _, e := Apply(c, prev.d, nil, a, now, testID)
+				want := Decision{Granted: e.Granted, Reason: ReasonValid}
+				if !sameDecision(d, want) {
+					t.Errorf("got %+v want %+v", d, want)
+				}
+				e.Granted[0] = "changed"
+				if d.Granted[0] != "necessary" {
+					t.Errorf("Decision.Granted after changing Effects.Granted: got %q want %q", d.Granted, "necessary first")
+				}
+			})
+		}
+	}
+}
+
+func TestStart(t *testing.T) {
+	required := []string{"necessary"}
+	allOff := []GAFlag{{"G-AAAA", true}, {"G-BBBB", true}}
+	tests := []struct {
+		name    string
+		config  func(*Config) // changes to testConfig, or nil
+		r       *Record
+		s       Signals
+		want    Decision
+		wantCM  bool // ConsentMode set and Notify true
+		wantGA  []GAFlag
+		wantCMs []ConsentModeUpdate // when wantCM
+	}{
+		{"valid record: its grants, Consent Mode updated", nil, rec(now.Add(-day), MethodCustom, "analytics"), Signals{},
+			Decision{Granted: []string{"necessary", "analytics"}, Reason: ReasonValid},
+			true, []GAFlag{{"G-AAAA", false}, {"G-BBBB", true}}, []ConsentModeUpdate{
+				{"ad_personalization", "denied"}, {"ad_storage", "denied"}, {"ad_user_data", "denied"},
+				{"analytics_storage", "granted"}, {"security_storage", "granted"}}},
+		{"valid reject record: decided, so updated", nil, rec(now.Add(-day), MethodRejectAll), Signals{},
+			Decision{Granted: required, Reason: ReasonValid},
+			true, allOff, ConsentModeDefaults(testConfig())},
+		{"no record: banner, the loader's default stands", nil, nil, Signals{},
+			Decision{ShowBanner: true, Granted: required, Reason: ReasonNoRecord},
+			false, allOff, nil},
+		{"expired record: banner, no update", nil, rec(now.Add(-200*day), MethodAcceptAll, "analytics", "marketing"), Signals{},
+			Decision{ShowBanner: true, Granted: required, Reason: ReasonExpired},
+			false, allOff, nil},
+		{"other fingerprint: banner, no update", func(c *Config) { c.Fingerprint = "fp2" }, rec(now.Add(-day), MethodAcceptAll, "analytics"), Signals{},
+			Decision{ShowBanner: true, Granted: required, Reason: ReasonFingerprint},
+			false, allOff, nil},
+		{"GPC: refused without a banner, so updated", nil, nil, Signals{GPC: true},
+			Decision{Granted: required, GPC: true, Reason: ReasonGPC},
+			true, allOff, ConsentModeDefaults(testConfig())},
+		{"GPC with expired record: refused, updated", nil, rec(now.Add(-200*day), MethodAcceptAll, "analytics"), Signals{GPC: true},
+			Decision{Granted: required, GPC: true, Reason: ReasonGPC},
+			true, allOff, ConsentModeDefaults(testConfig())},
+		{"GPC ignored by the policy: banner", func(c *Config) { c.GPC = false }, nil, Signals{GPC: true},
+			Decision{ShowBanner: true, Granted: required, Reason: ReasonNoRecord},
+			false, allOff, nil},
+		{"no measurement ids, no required: nothing to do but update", func(c *Config) { c.Categories = c.Categories[3:] }, rec(now.Add(-day), MethodAcceptAll, "media"), Signals{},
+			Decision{Granted: []string{"media"}, Reason: ReasonValid},
+			true, nil, ConsentModeDefaults(&Config{})},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := testConfig()
+			if tt.config != nil {
+				tt.config(c)
+			}
+			d, e := Start(c, tt.r, tt.s, now)
+			if !sameDecision(d, tt.want) {
+				t.Errorf("Decision: got %+v want %+v", d, tt.want)
+			}
+			if want := Decide(c, tt.r, tt.s, now); !sameDecision(d, want) {
+				t.Errorf("Decision: got %+v want Decide's %+v", d, want)
+			}
+			if !slices.Equal(e.Granted, tt.want.Granted) {
+				t.Errorf("Granted: got %q want %q", e.Granted, tt.want.Granted)
+			}
+			// Nothing ran before the engine: everything granted is activated.
+			if !slices.Equal(e.Activate, tt.want.Granted) {
+				t.Errorf("Activate: got %q want %q", e.Activate, tt.want.Granted)
+			}
+			if e.Deactivate != nil || e.DeleteCookies != nil || e.Reload {
+				t.Errorf("Deactivate, DeleteCookies, Reload: got %q, %+v, %v want nil, nil, false", e.Deactivate, e.DeleteCookies, e.Reload)
+			}
+			if !slices.Equal(e.GADisable, tt.wantGA) {
+				t.Errorf("GADisable: got %+v want %+v", e.GADisable, tt.wantGA)
+			}
+			if (e.ConsentMode != nil) != tt.wantCM || !slices.Equal(e.ConsentMode, tt.wantCMs) {
+				t.Errorf("ConsentMode: got %+v want %+v (set: %v)", e.ConsentMode, tt.wantCMs, tt.wantCM)
+			}
+			if e.Notify != tt.wantCM {
+				t.Errorf("Notify: got %v want %v", e.Notify, tt.wantCM)
+			}
+		})
+	}
+	t.Run("Activate is not Granted's memory", func(t *testing.T) {
+		_, e := Start(testConfig(), nil, Signals{}, now)
+		e.Activate[0] = "changed"
+		if e.Granted[0] != "necessary" {
+			t.Errorf("Granted after changing Activate: got %q want %q", e.Granted, []string{"necessary"})
+		}
+	})
+}
+
+func TestParseAction(t *testing.T) {
+	cats := []string{"analytics", "media"}
+	tests := []struct {
+		name   string
+		cats   []string
+		want   Action
+		wantOK bool
+	}{
+		{"accept-all", cats, Action{Kind: AcceptAll}, true},
+		{"reject-all", cats, Action{Kind: RejectAll}, true},
+		{"withdraw", cats, Action{Kind: Withdraw}, true},
+		{"save", cats, Action{Kind: Save, Categories: cats}, true},
+		{"save", nil, Action{Kind: Save}, true},
+		{"allow", []string{"media"}, Action{Kind: Allow, Categories: []string{"media"}}, true},
+		{"preferences", cats, Action{}, false},
+		{"open", nil, Action{}, false},
+		{"close", nil, Action{}, false},
+		{"lang", nil, Action{}, false},
+		{"", nil, Action{}, false},
+		{"accept", nil, Action{}, false},
+		{"Accept-All", nil, Action{}, false},
+		{"accept-all ", nil, Action{}, false},
+		{"custom", cats, Action{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+" "+strings.Join(tt.cats, "~"), func(t *testing.T) {
+			got, ok := ParseAction(tt.name, tt.cats)
+			if ok != tt.wantOK || got.Kind != tt.want.Kind || !slices.Equal(got.Categories, tt.want.Categories) {
+				t.Errorf("ParseAction(%q, %q): got %+v, %v want %+v, %v", tt.name, tt.cats, got, ok, tt.want, tt.wantOK)
 			}
 		})
 	}
@@ -89,7 +275,7 @@ func TestApply(t *testing.T) {
 
 func TestApplyRecord(t *testing.T) {
 	at := time.Date(2026, 3, 1, 21, 0, 0, 999_999_999, time.FixedZone("JST", 9*3600))
-	r, _ := Apply(testConfig(), nil, nil, Action{Kind: AcceptAll}, at, testID)
+	_, r, _ := Apply(testConfig(), Decision{}, nil, Action{Kind: AcceptAll}, at, testID)
 	want := Record{
 		Version:     RecordVersion,
 		Fingerprint: "fp1",
@@ -105,7 +291,8 @@ func TestApplyRecord(t *testing.T) {
 
 func TestApplyEffects(t *testing.T) {
 	c := testConfig()
-	_, e := Apply(c, []string{"necessary", "analytics", "marketing", "media"}, nil, Action{Kind: Save, Categories: []string{"analytics"}}, now, testID)
+	all := Decision{Granted: []string{"necessary", "analytics", "marketing", "media"}, Reason: ReasonValid}
+	_, _, e := Apply(c, all, nil, Action{Kind: Save, Categories: []string{"analytics"}}, now, testID)
 	// _ga is also listed by analytics, which stays granted: keep it.
 	if want := []Cookie{{Name: "_gcl_au"}}; !slices.Equal(e.DeleteCookies, want) {
 		t.Errorf("DeleteCookies: got %+v want %+v", e.DeleteCookies, want)

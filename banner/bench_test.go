@@ -15,7 +15,7 @@ func BenchmarkDecide(b *testing.B) {
 
 func BenchmarkApply(b *testing.B) {
 	c := testConfig()
-	prev := []string{"necessary", "analytics", "marketing", "media"}
+	prev := Decision{Granted: []string{"necessary", "analytics", "marketing", "media"}, Reason: ReasonValid}
 	ran := []string{"analytics"}
 	a := Action{Kind: Save, Categories: []string{"media"}}
 	b.ReportAllocs()

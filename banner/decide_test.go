@@ -81,7 +81,11 @@ func TestDecide(t *testing.T) {
 
 // TestDecideGarbage pins fail-closed on stored values: whatever the cookie
 // holds, a value that does not decode is no record, and nothing beyond the
-// required categories is granted.
+// required categories is granted. Each value goes through Decode and what
+// Decode returns goes to Decide, error or not (the wasm passes nil on an
+// error; the zero Record must not grant either), so the test fails if
+// Decode accepts garbage or Decide trusts what it gets. Most values are one
+// flaw away from a record that grants analytics now.
 func TestDecideGarbage(t *testing.T) {
 	for _, s := range []string{
 		"",
@@ -91,20 +95,24 @@ func TestDecideGarbage(t *testing.T) {
 		"1.fp1.1772366400.analytics.a",
 		"1.fp1.1772366400.ANALYTICS.a." + testID,
 		"1.fp1.1772366400.analytics.a." + testID + ";",
+		"1.fp1.1772366400.analytics.a. " + testID,
 		"9.fp1.1772366400.analytics.a." + testID,
 		"1.fp1.1772366400.analytics.z." + testID,
 		"1.fp1.17723664OO.analytics.a." + testID,
+		"1.fp1.+1772366400.analytics.a." + testID,
+		"1.fp1.1772366400.analytics~analytics.a." + testID,
+		"1.fp1.1772366400.analytics.a.short",
 		"1.fp1.1772366400.analytics.a." + testID + "." + string(make([]byte, 200)),
 	} {
 		t.Run(s, func(t *testing.T) {
-			var r *Record
-			if dec, err := Decode(s); err == nil {
-				t.Fatalf("Decode(%q): got %+v want an error", s, dec)
+			r, err := Decode(s)
+			if err == nil {
+				t.Errorf("Decode(%q): got %+v, nil want an error", s, r)
 			}
-			got := Decide(testConfig(), r, Signals{}, now)
+			got := Decide(testConfig(), &r, Signals{}, now)
 			want := Decision{ShowBanner: true, Granted: []string{"necessary"}, Reason: ReasonNoRecord}
 			if !sameDecision(got, want) {
-				t.Errorf("got %+v want %+v", got, want)
+				t.Errorf("Decide on what Decode returned: got %+v want %+v", got, want)
 			}
 		})
 	}

@@ -15,9 +15,14 @@
 // explicit choice the visitor made (accept, reject, custom, withdraw) wins
 // over GPC, because it is the later and more specific expression of will.
 //
-// When the visitor acts, [Apply] returns the new record plus the [Effects]
-// the browser must carry out (activate, deactivate, delete cookies, Google
-// Consent Mode and ga-disable flags, reload). [MakeView] gives the
+// Everything the browser must do comes back as [Effects] (activate,
+// deactivate, delete cookies, Google Consent Mode, the Tag Manager event,
+// ga-disable flags, reload); the wasm only carries them out. [Start] is a
+// page's first decision with its Effects; [Apply] carries out a visitor's
+// [Action] ([ParseAction] names them) and returns the next Decision, the
+// Record to store and the Effects. A click the loader recorded before the
+// engine was ready arrives as a [Pending] string ([DecodePending]); [Resume]
+// says whether it still stands and what to apply. [MakeView] gives the
 // state-dependent data the preferences dialog needs.
 //
 // The package imports only small parts of the standard library (no fmt,

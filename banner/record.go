@@ -21,6 +21,24 @@ const (
 	MethodGPC Method = 'g'
 )
 
+// String names the method as events and logs report it: "accept-all",
+// "reject-all", "custom", "withdraw", "gpc", and "unknown" for anything else.
+func (m Method) String() string {
+	switch m {
+	case MethodAcceptAll:
+		return "accept-all"
+	case MethodRejectAll:
+		return "reject-all"
+	case MethodCustom:
+		return "custom"
+	case MethodWithdraw:
+		return "withdraw"
+	case MethodGPC:
+		return "gpc"
+	}
+	return "unknown"
+}
+
 func (m Method) valid() bool {
 	switch m {
 	case MethodAcceptAll, MethodRejectAll, MethodCustom, MethodWithdraw, MethodGPC:
@@ -131,7 +149,7 @@ func Decode(s string) (Record, error) {
 	if !isToken(f[1], 1, idByte) {
 		return Record{}, errFingerprint
 	}
-	sec, ok := parseUnix(f[2])
+	sec, ok := parseDecimal(f[2], 12)
 	if !ok {
 		return Record{}, errTime
 	}
@@ -160,10 +178,12 @@ func Decode(s string) (Record, error) {
 	}, nil
 }
 
-// parseUnix accepts positive decimal seconds without sign or leading zeros.
-// Twelve digits reach past the year 30000; more is garbage.
-func parseUnix(s string) (int64, bool) {
-	if len(s) == 0 || len(s) > 12 || s[0] == '0' {
+// parseDecimal accepts a positive decimal integer of at most maxDigits
+// digits, without sign or leading zeros. For a Unix time, twelve digits of
+// seconds or fifteen of milliseconds reach past the year 30000; more is
+// garbage.
+func parseDecimal(s string, maxDigits int) (int64, bool) {
+	if len(s) == 0 || len(s) > maxDigits || s[0] == '0' {
 		return 0, false
 	}
 	for i := 0; i < len(s); i++ {

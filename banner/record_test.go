@@ -2,6 +2,7 @@ package banner
 
 import (
 	"encoding/base64"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -147,6 +148,38 @@ func TestRecordFits(t *testing.T) {
 	if _, err := Decode(s); err != nil {
 		t.Errorf("Decode(%q): got %v want nil", s, err)
 	}
+}
+
+func TestMethodString(t *testing.T) {
+	tests := []struct {
+		m    Method
+		want string
+	}{
+		{MethodAcceptAll, "accept-all"},
+		{MethodRejectAll, "reject-all"},
+		{MethodCustom, "custom"},
+		{MethodWithdraw, "withdraw"},
+		{MethodGPC, "gpc"},
+		{0, "unknown"},
+		{'x', "unknown"},
+		{'A', "unknown"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want+" "+strconv.Itoa(int(tt.m)), func(t *testing.T) {
+			if got := tt.m.String(); got != tt.want {
+				t.Errorf("Method(%d).String(): got %q want %q", tt.m, got, tt.want)
+			}
+		})
+	}
+	// Every method Decode accepts has a name, and no other does.
+	t.Run("named exactly when valid", func(t *testing.T) {
+		for b := range 256 {
+			m := Method(b)
+			if named := m.String() != "unknown"; named != m.valid() {
+				t.Errorf("Method(%q): got named %v want %v (valid)", m, named, m.valid())
+			}
+		}
+	})
 }
 
 func TestValidCategoryID(t *testing.T) {
