@@ -3,7 +3,6 @@
 package main
 
 import (
-	"strings"
 
 	"github.com/hack-pad/safejs"
 )
@@ -22,12 +21,16 @@ func (a *app) activate(categories []string) {
 	for _, c := range categories {
 		want[c] = true
 	}
-	found := false
+	// a.ran is what banner needs to know whether a refusal must reload:
+	// the categories of the elements actually run here.
 	take := func(el safejs.Value) {
-		if want[x.attr(el, "data-consent")] && x.attr(el, "data-doui-done") == "" {
+		cat := x.attr(el, "data-consent")
+		if want[cat] && x.attr(el, "data-doui-done") == "" {
 			x.call(el, "setAttribute", "data-doui-done", "1")
 			a.queue = append(a.queue, el)
-			found = true
+			if !contains(a.ran, cat) {
+				a.ran = append(a.ran, cat)
+			}
 		}
 	}
 	x.each(x.call(a.doc, "querySelectorAll", "[data-consent]"), take)
@@ -38,11 +41,6 @@ func (a *app) activate(categories []string) {
 			take(el)
 		}
 	})
-	for _, c := range categories {
-		if found && !contains(a.ran, c) {
-			a.ran = append(a.ran, c)
-		}
-	}
 	a.next()
 	if x.err != nil {
 		consoleError("doui: " + x.err.Error())
@@ -137,105 +135,31 @@ func moveAttr(x *jsx, el safejs.Value, from, to string) {
 	}
 }
 
-// watchAdded handles elements with data-consent that the page adds after
-// start: activated at once when their category is granted, embeds given a
-// placeholder otherwise.
+// watchAdded activates elements with data-consent that the page adds after
+// start when their category is granted. (The loader gives held frames their
+// placeholders.)
 func (a *app) watchAdded() {
 	var x jsx
-	a.placeholders()
 	fn := a.callback(func(args []safejs.Value) {
 		var x jsx
-		cats := map[string]bool{}
+		var list []string
 		x.each(args[0], func(rec safejs.Value) {
 			x.each(x.get(rec, "addedNodes"), func(n safejs.Value) {
 				if x.integer(x.get(n, "nodeType")) != 1 {
 					return
 				}
-				if c := x.attr(n, "data-consent"); c != "" && contains(a.dec.Granted, c) {
-					cats[c] = true
+				if c := x.attr(n, "data-consent"); c != "" && contains(a.dec.Granted, c) && !contains(list, c) {
+					list = append(list, c)
 				}
 			})
 		})
-		var list []string
-		for c := range cats {
-			list = append(list, c)
-		}
 		a.activate(list)
-		a.placeholders()
 	})
 	mo, err := x.get(a.win, "MutationObserver").New(fn)
 	if err != nil {
 		return
 	}
 	x.call(mo, "observe", x.get(a.doc, "documentElement"), map[string]any{"childList": true, "subtree": true})
-}
-
-// placeholders puts a notice before every held iframe whose category is not
-// granted: what it is, who provides it, and a button that allows it.
-func (a *app) placeholders() {
-	var x jsx
-	x.each(x.call(a.doc, "querySelectorAll", "iframe[data-consent]:not([data-doui-done]):not([data-doui-ph])"), func(el safejs.Value) {
-		cat := x.attr(el, "data-consent")
-		if contains(a.dec.Granted, cat) {
-			return
-		}
-		provider, policy := a.embedProvider(x.attr(el, "data-src"))
-		ph := x.call(a.doc, "createElement", "div")
-		x.call(ph, "setAttribute", "class", "doui doui-ph")
-		x.call(ph, "setAttribute", "data-doui", "placeholder")
-		x.call(ph, "setAttribute", "lang", a.lang)
-		p := x.call(a.doc, "createElement", "p")
-		x.set(p, "textContent", strings.ReplaceAll(a.text("embedText"), "{provider}", provider))
-		x.call(ph, "append", p)
-		btn := x.call(a.doc, "createElement", "button")
-		x.set(btn, "type", "button")
-		x.call(btn, "setAttribute", "class", "doui-btn")
-		x.call(btn, "setAttribute", "data-doui-action", "allow")
-		x.call(btn, "setAttribute", "data-doui-category", cat)
-		x.set(btn, "textContent", strings.ReplaceAll(a.text("embedAllow"), "{category}", a.text("cat:"+cat)))
-		x.call(ph, "append", btn)
-		if policy != "" {
-			link := x.call(a.doc, "createElement", "a")
-			x.set(link, "href", policy)
-			x.set(link, "rel", "noopener")
-			x.set(link, "textContent", a.text("privacyPolicy"))
-			x.call(ph, "append", link)
-		}
-		x.call(el, "setAttribute", "data-doui-ph", "1")
-		x.set(el, "hidden", true)
-		x.call(el, "before", ph)
-	})
-}
-
-// embedProvider names who serves an embed, from the policy's service hosts.
-func (a *app) embedProvider(src string) (name, policy string) {
-	host := src
-	if i := strings.Index(host, "//"); i >= 0 {
-		host = host[i+2:]
-	}
-	if i := strings.IndexAny(host, "/?#"); i >= 0 {
-		host = host[:i]
-	}
-	if i := strings.LastIndexByte(host, ':'); i >= 0 {
-		host = host[:i]
-	}
-	// "name\x00provider\x00privacy URL": the service by its own name, with
-	// the company behind it when that is another name ("YouTube (Google
-	// LLC)"): visitors know the service, the policy is the provider's.
-	parts := strings.Split(a.text("host:"+host), "\x00")
-	if len(parts) == 3 {
-		switch {
-		case parts[0] == "":
-			return parts[1], parts[2]
-		case parts[1] == "" || parts[1] == parts[0]:
-			return parts[0], parts[2]
-		}
-		if a.lang == "ja" {
-			return parts[0] + "（" + parts[1] + "）", parts[2]
-		}
-		return parts[0] + " (" + parts[1] + ")", parts[2]
-	}
-	return host, ""
 }
 
 func (a *app) removePlaceholder(x *jsx, el safejs.Value) {

@@ -65,7 +65,7 @@ func (a *app) installAPI() {
 	x.set(api, "consent", a.returning(func([]safejs.Value) any { return array(a.dec.Granted) }))
 	x.set(api, "accept", a.callback(func(args []safejs.Value) {
 		if len(args) == 0 {
-			a.act(banner.Action{Kind: banner.AcceptAll})
+			a.act(banner.Action{Kind: banner.AcceptAll}, time.Now())
 			return
 		}
 		var cats []string
@@ -76,11 +76,10 @@ func (a *app) installAPI() {
 				cats = append(cats, x.str(v))
 			}
 		}
-		// accept(...) adds to what is already granted.
-		a.act(banner.Action{Kind: banner.Save, Categories: append(cats, a.dec.Granted...)})
+		a.act(banner.Action{Kind: banner.Allow, Categories: cats}, time.Now())
 	}))
-	x.set(api, "reject", a.callback(func([]safejs.Value) { a.act(banner.Action{Kind: banner.RejectAll}) }))
-	x.set(api, "withdraw", a.callback(func([]safejs.Value) { a.act(banner.Action{Kind: banner.Withdraw}) }))
+	x.set(api, "reject", a.callback(func([]safejs.Value) { a.act(banner.Action{Kind: banner.RejectAll}, time.Now()) }))
+	x.set(api, "withdraw", a.callback(func([]safejs.Value) { a.act(banner.Action{Kind: banner.Withdraw}, time.Now()) }))
 	x.set(api, "ready", true)
 	x.set(a.win, "doui", api)
 	x.each(queued, func(cmd safejs.Value) { a.command(cmd) })
@@ -100,21 +99,25 @@ func (a *app) command(cmd safejs.Value) {
 	name := x.str(x.call(cmd, "at", 0))
 	el := x.call(cmd, "at", 1)
 	switch name {
-	case "accept-all":
-		a.act(banner.Action{Kind: banner.AcceptAll})
-	case "reject-all":
-		a.act(banner.Action{Kind: banner.RejectAll})
-	case "save":
-		a.act(banner.Action{Kind: banner.Save, Categories: a.checked()})
 	case "preferences", "open":
 		a.openPreferences()
 	case "close":
 		a.closePreferences()
 	case "lang":
 		a.switchLanguage(x.attr(el, "data-doui-lang"))
-	case "allow": // an embed placeholder's button
-		cat := x.attr(el, "data-doui-category")
-		a.act(banner.Action{Kind: banner.Save, Categories: append([]string{cat}, a.dec.Granted...)})
+	default:
+		// What the visitor ticked or which embed they allowed; banner says
+		// what it means.
+		var cats []string
+		switch name {
+		case "save":
+			cats = a.checked()
+		case "allow":
+			cats = []string{x.attr(el, "data-doui-category")}
+		}
+		if action, ok := banner.ParseAction(name, cats); ok {
+			a.act(action, time.Now())
+		}
 	}
 }
 
@@ -130,52 +133,58 @@ func (a *app) checked() []string {
 	return out
 }
 
-// act applies a visitor's action and carries out its effects.
-func (a *app) act(action banner.Action) {
-	if a.id == "" {
-		a.id = a.randomID()
-	}
-	rec, eff := banner.Apply(&a.cfg, a.dec.Granted, a.ran, action, time.Now(), a.id)
+// act applies a visitor's action, taken at time at, and carries out its
+// effects.
+func (a *app) act(action banner.Action, at time.Time) {
+	dec, rec, eff := banner.Apply(&a.cfg, a.dec, a.ran, action, at, a.id)
+	a.dec = dec
 	a.store(rec)
-	a.dec = banner.Decision{Granted: eff.Granted, Reason: "valid"}
-	a.closePreferences()
-	a.render()
-	a.grant(eff.Granted)
-	a.deleteCookies(eff.DeleteCookies)
-	a.announce(eff.Granted)
-	a.dispatch(methodName(rec.Method))
-	if eff.Reload {
-		var x jsx
-		x.call(x.get(a.win, "location"), "reload")
-		return
-	}
-	a.activate(eff.Activate)
+	a.carryOut(eff, rec.Method.String())
 }
 
-// grant publishes granted categories to everything that reads them: the
-// loader's host blocker, the GA opt-out flags, Consent Mode and Tag Manager.
-func (a *app) grant(granted []string) {
+// carryOut does what banner's Effects say, trackers first: a click on
+// "accept" reaches the tracker before any of doui's own DOM work. how is
+// the event's method ("stored" when no choice was made on this page).
+func (a *app) carryOut(eff banner.Effects, how string) {
 	var x jsx
-	x.set(a.st, "granted", array(granted))
-	for _, f := range banner.GAFlags(&a.cfg, granted) {
+	a.publish(eff)
+	if !eff.Reload {
+		a.activate(eff.Activate)
+	}
+	a.closePreferences()
+	a.render()
+	a.deleteCookies(eff.DeleteCookies)
+	if how != "stored" {
+		a.announce(eff.Granted)
+	}
+	a.dispatch(how)
+	if eff.Reload {
+		x.call(x.get(a.win, "location"), "reload")
+	}
+}
+
+// publish hands the granted categories to everything that reads them: the
+// loader's host blocker and placeholders, the GA opt-out flags, Consent
+// Mode and Tag Manager, as far as eff says.
+func (a *app) publish(eff banner.Effects) {
+	var x jsx
+	x.set(a.st, "granted", array(eff.Granted))
+	for _, f := range eff.GADisable {
 		x.set(a.win, "ga-disable-"+f.ID, f.Disable)
 	}
-	cm := map[string]any{}
-	for _, u := range banner.ConsentMode(&a.cfg, granted) {
-		cm[u.Type] = u.Value
+	if eff.ConsentMode != nil {
+		cm := map[string]any{}
+		for _, u := range eff.ConsentMode {
+			cm[u.Type] = u.Value
+		}
+		if gtag := x.get(a.win, "gtag"); gtag.Type() == safejs.TypeFunction {
+			gtag.Invoke("consent", "update", cm)
+		}
 	}
-	// Before the visitor decides, the loader's "default" (all denied) stands
-	// and there is no decision for Tag Manager triggers to react to.
-	if a.dec.ShowBanner {
-		return
-	}
-	gtag := x.get(a.win, "gtag")
-	if len(cm) > 0 && gtag.Type() == safejs.TypeFunction {
-		gtag.Invoke("consent", "update", cm)
-	}
-	dl := x.get(a.win, "dataLayer")
-	if dl.Type() == safejs.TypeObject {
-		x.call(dl, "push", map[string]any{"event": "doui_consent_update", "doui_granted": array(granted)})
+	if eff.Notify {
+		if dl := x.get(a.win, "dataLayer"); dl.Type() == safejs.TypeObject {
+			x.call(dl, "push", map[string]any{"event": "doui_consent_update", "doui_granted": array(eff.Granted)})
+		}
 	}
 }
 
@@ -231,7 +240,9 @@ func (a *app) deleteCookies(cookies []banner.Cookie) {
 	host, path := x.str(x.get(loc, "hostname")), x.str(x.get(loc, "pathname"))
 	var present []string
 	for _, kv := range strings.Split(x.str(a.storageGet(a.doc, "cookie")), ";") {
-		if name, _, ok := strings.Cut(strings.TrimSpace(kv), "="); ok {
+		// document.cookie separates pairs with "; ": ASCII trimming is enough
+		// (strings.TrimSpace would bring in the Unicode tables).
+		if name, _, ok := strings.Cut(strings.TrimLeft(kv, " "), "="); ok {
 			present = append(present, name)
 		}
 	}
@@ -275,7 +286,7 @@ func (a *app) announce(granted []string) {
 // text is one of the interface strings the server put into doui.js.
 func (a *app) text(key string) string {
 	var x jsx
-	return x.str(x.get(x.get(x.get(x.get(a.st, "D"), "t"), a.lang), key))
+	return x.str(x.get(x.get(x.get(x.get(x.get(a.st, "D"), "e"), "t"), a.lang), key))
 }
 
 // dispatch fires doui:consent on window with the granted categories.
@@ -288,22 +299,6 @@ func (a *app) dispatch(how string) {
 		return
 	}
 	x.call(a.win, "dispatchEvent", ev)
-}
-
-func methodName(m banner.Method) string {
-	switch m {
-	case banner.MethodAcceptAll:
-		return "accept-all"
-	case banner.MethodRejectAll:
-		return "reject-all"
-	case banner.MethodCustom:
-		return "custom"
-	case banner.MethodWithdraw:
-		return "withdraw"
-	case banner.MethodGPC:
-		return "gpc"
-	}
-	return "unknown"
 }
 
 // openPreferences shows the preferences as a modal dialog (native <dialog>:

@@ -1,12 +1,14 @@
 //go:build js && wasm
 
 // Command wasm is doui's browser side, built with GOOS=js GOARCH=wasm. It
-// takes over from the loader (doui.js): reads the config and the queued
-// clicks the loader left in window.__doui, asks package banner for every
-// decision, and carries the decision out in the DOM: shows or hides the
-// banner, stores the record, runs the trackers the visitor allowed, deletes
-// the cookies of the ones withdrawn. It never imports policyjson or
-// encoding/json: every byte here is downloaded by every visitor.
+// takes over from the loader (doui.js; window.__doui, the hand-over between
+// them, is documented at the top of web/loader.js): reads the config and
+// what the visitor did before it arrived, asks package banner for every
+// decision, and carries banner's Effects out in the DOM: hides the banner,
+// stores the record, runs the trackers the visitor allowed, deletes the
+// cookies of the ones withdrawn. It decides nothing itself. It never imports
+// policyjson or encoding/json: every byte here is downloaded by every
+// visitor who makes a choice.
 package main
 
 import (
@@ -47,8 +49,10 @@ func newApp() (*app, error) {
 	a := &app{win: safejs.Global(), opener: safejs.Null()}
 	a.doc = x.get(a.win, "document")
 	a.st = x.get(a.win, "__doui")
-	d := x.get(a.st, "D")
-	a.cfg = readConfig(&x, x.get(d, "c"))
+	// From now on the loader queues clicks for the engine instead of
+	// answering them itself.
+	x.set(a.st, "e", true)
+	a.cfg = readConfig(&x, x.get(x.get(x.get(a.st, "D"), "e"), "c"))
 	a.lang = x.str(x.get(a.st, "lang"))
 	if x.err != nil {
 		return nil, x.err
@@ -91,8 +95,11 @@ func readConfig(x *jsx, c safejs.Value) banner.Config {
 	return cfg
 }
 
-// start makes the first decision, carries it out, and replaces the loader's
-// command queue with the API, replaying what was queued.
+// start makes the page's first decision, carries it out, and replaces the
+// loader's command queue with the API, replaying what was queued. A choice
+// the visitor made before the engine was ready (the loader's raw record of
+// it, from this page or the previous one) is part of that first decision:
+// nothing stored runs before it is taken into account.
 func (a *app) start() {
 	var x jsx
 	var rec *banner.Record
@@ -100,21 +107,36 @@ func (a *app) start() {
 		rec = &r
 		a.id = r.ID
 	}
+	if a.id == "" {
+		a.id = a.randomID()
+	}
 	nav := x.get(a.win, "navigator")
 	gpc := x.boolean(x.get(nav, "globalPrivacyControl"))
-	a.dec = banner.Decide(&a.cfg, rec, banner.Signals{GPC: gpc}, time.Now())
+	pending := x.str(x.get(a.st, "p"))
+	dec, made, eff := banner.Begin(&a.cfg, rec, pending, banner.Signals{GPC: gpc}, time.Now(), a.id)
+	a.dec = dec
+	if pending != "" {
+		x.set(a.st, "p", "")
+		if ss := a.storageGet(a.win, "sessionStorage"); ss.Type() == safejs.TypeObject {
+			ss.Call("removeItem", "doui-p")
+		}
+	}
+	if made != nil {
+		a.store(*made)
+	}
 	a.root = a.waitRoot()
-
 	a.render()
 	a.listenDialog()
 	// The runtime's start and the first DOM work are one long task; give
 	// the page a turn before the rest (clicks meanwhile stay queued).
 	a.yield()
-	a.grant(a.dec.Granted)
-	a.activate(a.dec.Granted)
+	how := "stored"
+	if made != nil {
+		how = made.Method.String()
+	}
+	a.carryOut(eff, how)
 	a.watchAdded()
 	a.installAPI()
-	a.dispatch("stored")
 	if x.err != nil {
 		consoleError("doui: " + x.err.Error())
 	}
@@ -170,7 +192,10 @@ func (a *app) render() {
 	x.each(x.call(a.root, "querySelectorAll", `[data-doui="gpc-note"]`), func(el safejs.Value) {
 		x.set(el, "hidden", !view.GPCNote)
 	})
-	a.setToggles(view)
+	// An open dialog shows what the visitor ticked, not yet saved.
+	if !x.boolean(x.get(a.query("preferences"), "open")) {
+		a.setToggles(view)
+	}
 	// The small reopen button shows only when the page has no
 	// "Cookie settings" link of its own and the banner is not up.
 	own := false
