@@ -55,8 +55,9 @@ bench: wasm
 	$(GO) test -count=1 -timeout 10m -run='^TestWrkBench$$' -v ./e2e -bench-wrk
 
 fuzz:
-	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=60s ./policyjson
-	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=60s ./banner
+	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=60s ./policyjson
+	$(GO) test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=60s ./banner
+	$(GO) test -run='^$$' -fuzz='^FuzzDecodePending$$' -fuzztime=60s ./banner
 
 # staticcheck natively, then as js/wasm: -exec runs the native staticcheck
 # with GOOS=js GOARCH=wasm, so that it loads the packages as the browser
