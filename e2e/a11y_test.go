@@ -93,7 +93,7 @@ func newA11ySite(t *testing.T) *a11ySite {
 
 func (s *a11ySite) open(t *testing.T, ctx context.Context, query string) {
 	t.Helper()
-	run(t, ctx, chromedp.Navigate(s.URL+"/"+query), waitReady())
+	run(t, ctx, chromedp.Navigate(s.URL+"/"+query), waitSettled())
 }
 
 // media emulates the user's preferences: prefers-color-scheme and
@@ -215,7 +215,7 @@ func TestAxe(t *testing.T) {
 				checkAxe(t, ctx, "preferences (buttons not sticky) "+lang+" "+scheme)
 				run(t, ctx, chromedp.Evaluate(`document.querySelector('[data-doui="preferences"] .doui-actions').style.position = ''`, nil))
 
-				run(t, ctx, chromedp.Navigate(s.doui.URL+"/privacy?lang="+lang), waitReady(), settle())
+				run(t, ctx, chromedp.Navigate(s.doui.URL+"/privacy?lang="+lang), waitSettled(), settle())
 				checkAxe(t, ctx, "/privacy "+lang+" "+scheme)
 				run(t, ctx, click(`[data-doui="banner"] [data-doui-action="reject-all"]`), settle())
 				checkAxe(t, ctx, "/privacy "+lang+" "+scheme+" after a choice")

@@ -16,7 +16,7 @@ func TestDemo(t *testing.T) {
 
 	ctx := browser(t)
 	var status string
-	run(t, ctx, chromedp.Navigate(base+"/"), waitReady(), settle(),
+	run(t, ctx, chromedp.Navigate(base+"/"), waitSettled(), settle(),
 		chromedp.Text("#tracker-status", &status, chromedp.ByQuery))
 	if !bannerVisible(t, ctx) {
 		t.Fatal("demo: banner not visible")
@@ -32,7 +32,7 @@ func TestDemo(t *testing.T) {
 	// Every example policy's page shows its banner too.
 	for _, name := range []string{"tokyo", "kantei", "mic", "mofa", "ibaraki"} {
 		var title string
-		run(t, ctx, chromedp.Navigate(base+"/demo/"+name), waitReady(), settle(),
+		run(t, ctx, chromedp.Navigate(base+"/demo/"+name), waitSettled(), settle(),
 			chromedp.Text(`[data-doui="banner"] h2`, &title, chromedp.ByQuery))
 		if !bannerVisible(t, ctx) || strings.TrimSpace(title) == "" {
 			t.Errorf("/demo/%s: banner not shown (title %q)", name, title)

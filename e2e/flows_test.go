@@ -387,7 +387,7 @@ func TestLoaderTwice(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><script src="%[1]s/doui.js"></script><script src="%[1]s/doui.js"></script></head><body><p>twice</p></body></html>`, s.doui.URL)
 	}))
-	run(t, ctx, chromedp.Navigate(page+"/"), waitReady(), settle())
+	run(t, ctx, chromedp.Navigate(page+"/"), waitSettled(), settle())
 	var banners int
 	run(t, ctx, chromedp.Evaluate(`document.querySelectorAll('[data-doui="banner"]').length`, &banners))
 	if banners != 1 {
@@ -444,7 +444,7 @@ func TestNonceInlineScript(t *testing.T) {
 <script type="text/plain" data-consent="analytics" nonce="n0Nce1">window.nonceRan = true</script>
 </head><body><p>nonce</p></body></html>`, s.doui.URL)
 	}))
-	run(t, ctx, chromedp.Navigate(page+"/"), waitReady(),
+	run(t, ctx, chromedp.Navigate(page+"/"), waitSettled(),
 		click(`[data-doui="banner"] [data-doui-action="accept-all"]`), settle())
 	var ran bool
 	run(t, ctx, chromedp.Evaluate(`window.nonceRan === true`, &ran))

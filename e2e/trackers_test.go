@@ -326,7 +326,7 @@ func (s *trackerSite) tab(t *testing.T) context.Context {
 
 func (s *trackerSite) open(t *testing.T, ctx context.Context, page string) {
 	t.Helper()
-	run(t, ctx, chromedp.Navigate(s.URL+"/"+page), waitReady(), settle())
+	run(t, ctx, chromedp.Navigate(s.URL+"/"+page), waitSettled(), settle())
 }
 
 // prefs opens the preferences from the page's own link, sets each listed

@@ -40,6 +40,13 @@ func TestExport(t *testing.T) {
 		"privacy.ja.html":   "/privacy?lang=ja",
 		"privacy.en.html":   "/privacy?lang=en",
 	}
+	// The loader's JSON files (other languages, the engine's data).
+	for name := range s.current.Load().langs {
+		files[name] = "/" + name
+	}
+	if len(files) != 11 {
+		t.Errorf("files to export: got %d, want 11 (one other language and the engine data besides the 9 fixed ones)", len(files))
+	}
 	for file, path := range files {
 		t.Run(file, func(t *testing.T) {
 			for _, enc := range []struct{ accept, ext string }{{"identity", ""}, {"gzip", ".gz"}, {"br", ".br"}} {
