@@ -66,7 +66,7 @@ var benchTargets = []benchTarget{
 		accept:   `[data-doui="banner"] [data-doui-action="accept-all"]`,
 		prefsBtn: `[data-doui="banner"] [data-doui-action="preferences"]`,
 		prefs:    `[data-doui="preferences"]`,
-		head:     `<script src="{doui}/doui.js"></script>`,
+		head:     `<script src="{doui}/doui.en.js"></script>`,
 		script:   `<script type="text/plain" data-consent="analytics" src="{tracker}/gtag/js?id=G-DOUIDEMO1"></script>`,
 		frame:    `<iframe data-consent="media" data-src="{tracker}/embed" ` + benchFrameAttrs + `></iframe>`,
 		footer:   `<nav class="cmp-settings" aria-label="Cookie settings"><a href="#" data-doui-action="preferences">Cookie settings</a></nav>`,

@@ -21,6 +21,9 @@ type bundle struct {
 	policy *policyjson.Policy
 	config banner.Config
 	loader *asset // /doui.js
+	// loaders are /doui.LANG.js, by language: the loader carrying that
+	// language (loaders[default] is loader).
+	loaders map[string]*asset
 	// langs are the small immutable JSON files the loader fetches, by name:
 	// the markup and texts of each language but the default
 	// ("doui.en.<hash>.json") when a page or the visitor wants it, and the
@@ -125,9 +128,14 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 	}
 	d.WasmExec = "/wasm_exec." + st.wasmExec.hash + ".js"
 
-	// The default language travels in doui.js; each other one in a small
-	// immutable file of its own, so that a visitor downloads one language.
+	// A loader carries one language: /doui.js the policy's default,
+	// /doui.LANG.js another (for pages in that language). Every language
+	// also has a small immutable file of its own, which a loader fetches
+	// when a page or the visitor wants a language it does not carry: a
+	// visitor downloads one language.
 	langs := map[string]*asset{}
+	markup := map[string]string{}
+	texts := map[string]map[string]string{}
 	for _, lang := range p.Site.Languages {
 		v := bannerView(p, lang, o.privacyURL)
 		var buf bytes.Buffer
@@ -154,11 +162,7 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 				t["host:"+h] = embedLabel(p.Text(s.Name, lang), p.Text(s.Provider, lang), lang) + "\x00" + s.PrivacyURL
 			}
 		}
-		eng.Texts[lang] = et
-		if lang == d.Default {
-			d.Markup[lang], d.Texts[lang], d.Langs[lang] = html, t, ""
-			continue
-		}
+		eng.Texts[lang], markup[lang], texts[lang] = et, html, t
 		a, err := jsonAsset(map[string]any{"m": html, "t": t})
 		if err != nil {
 			return nil, fmt.Errorf("encode %s markup: %w", lang, err)
@@ -173,24 +177,33 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 	d.Engine = "engine." + engine.hash + ".json"
 	langs[d.Engine] = engine
 
-	data, err := json.Marshal(d)
-	if err != nil {
-		return nil, fmt.Errorf("encode loader data: %w", err)
-	}
 	src, err := web.FS.ReadFile("loader.js")
 	if err != nil {
 		return nil, fmt.Errorf("read loader.js: %w", err)
 	}
-	js := bytes.Replace(src, []byte("/*DOUI*/{}"), data, 1)
-	if bytes.Equal(js, src) {
-		return nil, fmt.Errorf("loader.js has no /*DOUI*/{} placeholder")
+	loaders := map[string]*asset{}
+	for _, lang := range p.Site.Languages {
+		// D.d is the language carried: the fallback when no other is wanted
+		// or one cannot be fetched.
+		d.Default = lang
+		d.Markup = map[string]string{lang: markup[lang]}
+		d.Texts = map[string]map[string]string{lang: texts[lang]}
+		data, err := json.Marshal(d)
+		if err != nil {
+			return nil, fmt.Errorf("encode loader data: %w", err)
+		}
+		js := bytes.Replace(src, []byte("/*DOUI*/{}"), data, 1)
+		if bytes.Equal(js, src) {
+			return nil, fmt.Errorf("loader.js has no /*DOUI*/{} placeholder")
+		}
+		min, err := m.Bytes("application/javascript", js)
+		if err != nil {
+			return nil, fmt.Errorf("minify loader: %w", err)
+		}
+		loaders[lang] = newAsset(min, "text/javascript; charset=utf-8")
+		loaders[lang].cors = true
 	}
-	min, err := m.Bytes("application/javascript", js)
-	if err != nil {
-		return nil, fmt.Errorf("minify loader: %w", err)
-	}
-	loader := newAsset(min, "text/javascript; charset=utf-8")
-	loader.cors = true
+	loader := loaders[p.Site.DefaultLanguage]
 
 	pj, err := policyjson.Marshal(p)
 	if err != nil {
@@ -202,7 +215,7 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 	pol := newAsset(pj, "application/json")
 	pol.cors = true
 
-	b := &bundle{name: o.name, policy: p, config: p.Config(), loader: loader, langs: langs, json: pol, privacy: map[string]*asset{}, loadedAt: time.Now().UTC()}
+	b := &bundle{name: o.name, policy: p, config: p.Config(), loader: loader, loaders: loaders, langs: langs, json: pol, privacy: map[string]*asset{}, loadedAt: time.Now().UTC()}
 	for _, lang := range p.Site.Languages {
 		var buf bytes.Buffer
 		if err := tmpl.ExecuteTemplate(&buf, "privacy", privacyView(p, lang, st.css.hash)); err != nil {
@@ -309,4 +322,17 @@ func jsonAsset(v any) (*asset, error) {
 	a := newAsset(js, "application/json")
 	a.immutable, a.cors = true, true
 	return a, nil
+}
+
+// file is the loader or one of its JSON files by name ("doui.js",
+// "doui.en.js", "doui.en.<hash>.json", "engine.<hash>.json"), nil for any
+// other name.
+func (b *bundle) file(name string) *asset {
+	if name == "doui.js" {
+		return b.loader
+	}
+	if lang, ok := strings.CutSuffix(strings.TrimPrefix(name, "doui."), ".js"); ok && strings.HasPrefix(name, "doui.") {
+		return b.loaders[lang]
+	}
+	return b.langs[name]
 }

@@ -105,10 +105,8 @@ func (d *demo) serve(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	switch {
-	case rest == "doui.js":
-		ex.loader.serve(w, r)
-	case ex.langs[rest] != nil:
-		ex.langs[rest].serve(w, r)
+	case ex.file(rest) != nil:
+		ex.file(rest).serve(w, r)
 	case rest == "privacy":
 		servePrivacy(w, r, ex)
 	default:

@@ -21,8 +21,10 @@ any static web server, once, exactly as "doui serve" would serve it:
   DIR/public/            the web root
     doui.js              the loader (short cache), with .br and .gz
     policy.json          the policy (short cache), with .br and .gz
-    doui.LANG.HASH.json  the banner in each language but the default
-                         (immutable), with .br and .gz
+    doui.LANG.js         the loader carrying another language (short cache)
+    doui.LANG.HASH.json  the banner in each language, fetched by a loader
+                         that does not carry it (immutable), with .br and .gz
+    engine.HASH.json     the engine's data, fetched with the wasm (immutable)
     doui.HASH.wasm       the wasm (immutable), with .br and .gz
     wasm_exec.HASH.js    Go's wasm glue (immutable), with .br and .gz
     doui.HASH.css        the banner CSS (immutable)
@@ -110,6 +112,9 @@ func (s *Server) exportFiles() ([]exportFile, error) {
 	}
 	for _, lang := range b.policy.Site.Languages {
 		files = append(files, exportFile{"/privacy." + lang + ".html", b.privacy[lang]})
+	}
+	for _, lang := range b.policy.Site.Languages {
+		files = append(files, exportFile{"/doui." + lang + ".js", b.loaders[lang]})
 	}
 	for _, name := range slices.Sorted(maps.Keys(b.langs)) {
 		files = append(files, exportFile{"/" + name, b.langs[name]})

@@ -40,12 +40,16 @@ func TestExport(t *testing.T) {
 		"privacy.ja.html":   "/privacy?lang=ja",
 		"privacy.en.html":   "/privacy?lang=en",
 	}
-	// The loader's JSON files (other languages, the engine's data).
+	// A loader per language, the loader's JSON files (each language's
+	// markup, the engine's data).
+	for _, lang := range []string{"ja", "en"} {
+		files["doui."+lang+".js"] = "/doui." + lang + ".js"
+	}
 	for name := range s.current.Load().langs {
 		files[name] = "/" + name
 	}
-	if len(files) != 11 {
-		t.Errorf("files to export: got %d, want 11 (one other language and the engine data besides the 9 fixed ones)", len(files))
+	if len(files) != 14 {
+		t.Errorf("files to export: got %d, want 14 (the 9 fixed ones, a loader and a markup file per language, the engine data)", len(files))
 	}
 	for file, path := range files {
 		t.Run(file, func(t *testing.T) {

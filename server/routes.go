@@ -19,10 +19,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b := s.current.Load()
 	p := r.URL.Path
 	switch {
-	case p == "/doui.js":
-		b.loader.serve(w, r)
-	case b.langs[p[1:]] != nil:
-		b.langs[p[1:]].serve(w, r)
+	case b.file(p[1:]) != nil:
+		b.file(p[1:]).serve(w, r)
 	case p == "/policy.json":
 		b.json.serve(w, r)
 	case p == "/healthz":

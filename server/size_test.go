@@ -66,9 +66,14 @@ func TestWasmSizeBudget(t *testing.T) {
 // every embedded example policy.
 func TestLoaderSizeBudget(t *testing.T) {
 	s := newDemoServer(t)
-	sizes := map[string]*asset{"(demo)": s.current.Load().loader}
+	sizes := map[string]*asset{}
+	for lang, a := range s.current.Load().loaders {
+		sizes["(demo) "+lang] = a
+	}
 	for name, b := range s.demo.examples {
-		sizes[name] = b.loader
+		for lang, a := range b.loaders {
+			sizes[name+" "+lang] = a
+		}
 	}
 	var names []string
 	for n := range sizes {
@@ -77,7 +82,7 @@ func TestLoaderSizeBudget(t *testing.T) {
 	sort.Strings(names)
 	for _, n := range names {
 		a := sizes[n]
-		t.Logf("doui.js %-8s %5d bytes, %5d gzip, %5d brotli (budget %d, %+d)", n, len(a.body), len(a.gz), len(a.br), loaderBudget, loaderBudget-len(a.br))
+		t.Logf("doui.js %-11s %5d bytes, %5d gzip, %5d brotli (budget %d, %+d)", n, len(a.body), len(a.gz), len(a.br), loaderBudget, loaderBudget-len(a.br))
 		if len(a.br) > loaderBudget {
 			t.Errorf("doui.js for %s is %d bytes brotli, over the %d budget by %d", n, len(a.br), loaderBudget, len(a.br)-loaderBudget)
 		}

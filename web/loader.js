@@ -14,8 +14,9 @@
 // engine (~470 KB) is fetched only when there is work for it.
 //
 // window.__doui, the hand-over between this loader (L) and the wasm (W):
-//   D       L writes: what the server filled in (c config, m markup, t texts,
-//           d default language, w/x asset URLs); W reads c and t.
+//   D       L writes: what the server filled in (c config, m markup and t
+//           texts of the language d it carries, l every language's file,
+//           w/x/e the engine's URLs, then e its data); W reads e, m.
 //   rec     L writes: the stored record, raw (cookie, else localStorage).
 //   p       L writes: the recorded action, raw: fp.ms.action.ids (see
 //           banner.DecodePending); W reads it once at start and removes it.
