@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestApply(t *testing.T) {
@@ -114,7 +113,7 @@ func TestApply(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Decode(Encode(record)) %q: got %v want nil", r.Encode(), err)
 			}
-			next := Decide(c, &back, Signals{GPC: true}, now.Add(time.Hour))
+			next := Decide(c, &back, Signals{GPC: true}, now+60*Minute)
 			if !sameDecision(next, d) {
 				t.Errorf("Decide on the stored record: got %+v want Apply's %+v", next, d)
 			}
@@ -166,33 +165,33 @@ func TestStart(t *testing.T) {
 		wantGA  []GAFlag
 		wantCMs []ConsentModeUpdate // when wantCM
 	}{
-		{"valid record: its grants, Consent Mode updated", nil, rec(now.Add(-day), MethodCustom, "analytics"), Signals{},
+		{"valid record: its grants, Consent Mode updated", nil, rec(now-Day, MethodCustom, "analytics"), Signals{},
 			Decision{Granted: []string{"necessary", "analytics"}, Reason: ReasonValid},
 			true, []GAFlag{{"G-AAAA", false}, {"G-BBBB", true}}, []ConsentModeUpdate{
 				{"ad_personalization", "denied"}, {"ad_storage", "denied"}, {"ad_user_data", "denied"},
 				{"analytics_storage", "granted"}, {"security_storage", "granted"}}},
-		{"valid reject record: decided, so updated", nil, rec(now.Add(-day), MethodRejectAll), Signals{},
+		{"valid reject record: decided, so updated", nil, rec(now-Day, MethodRejectAll), Signals{},
 			Decision{Granted: required, Reason: ReasonValid},
 			true, allOff, ConsentModeDefaults(testConfig())},
 		{"no record: banner, the loader's default stands", nil, nil, Signals{},
 			Decision{ShowBanner: true, Granted: required, Reason: ReasonNoRecord},
 			false, allOff, nil},
-		{"expired record: banner, no update", nil, rec(now.Add(-200*day), MethodAcceptAll, "analytics", "marketing"), Signals{},
+		{"expired record: banner, no update", nil, rec(now-200*Day, MethodAcceptAll, "analytics", "marketing"), Signals{},
 			Decision{ShowBanner: true, Granted: required, Reason: ReasonExpired},
 			false, allOff, nil},
-		{"other fingerprint: banner, no update", func(c *Config) { c.Fingerprint = "fp2" }, rec(now.Add(-day), MethodAcceptAll, "analytics"), Signals{},
+		{"other fingerprint: banner, no update", func(c *Config) { c.Fingerprint = "fp2" }, rec(now-Day, MethodAcceptAll, "analytics"), Signals{},
 			Decision{ShowBanner: true, Granted: required, Reason: ReasonFingerprint},
 			false, allOff, nil},
 		{"GPC: refused without a banner, so updated", nil, nil, Signals{GPC: true},
 			Decision{Granted: required, GPC: true, Reason: ReasonGPC},
 			true, allOff, ConsentModeDefaults(testConfig())},
-		{"GPC with expired record: refused, updated", nil, rec(now.Add(-200*day), MethodAcceptAll, "analytics"), Signals{GPC: true},
+		{"GPC with expired record: refused, updated", nil, rec(now-200*Day, MethodAcceptAll, "analytics"), Signals{GPC: true},
 			Decision{Granted: required, GPC: true, Reason: ReasonGPC},
 			true, allOff, ConsentModeDefaults(testConfig())},
 		{"GPC ignored by the policy: banner", func(c *Config) { c.GPC = false }, nil, Signals{GPC: true},
 			Decision{ShowBanner: true, Granted: required, Reason: ReasonNoRecord},
 			false, allOff, nil},
-		{"no measurement ids, no required: nothing to do but update", func(c *Config) { c.Categories = c.Categories[3:] }, rec(now.Add(-day), MethodAcceptAll, "media"), Signals{},
+		{"no measurement ids, no required: nothing to do but update", func(c *Config) { c.Categories = c.Categories[3:] }, rec(now-Day, MethodAcceptAll, "media"), Signals{},
 			Decision{Granted: []string{"media"}, Reason: ReasonValid},
 			true, nil, ConsentModeDefaults(&Config{})},
 	}
@@ -274,12 +273,12 @@ func TestParseAction(t *testing.T) {
 }
 
 func TestApplyRecord(t *testing.T) {
-	at := time.Date(2026, 3, 1, 21, 0, 0, 999_999_999, time.FixedZone("JST", 9*3600))
+	at := now + 999 // the last millisecond of 12:00:00
 	_, r, _ := Apply(testConfig(), Decision{}, nil, Action{Kind: AcceptAll}, at, testID)
 	want := Record{
 		Version:     RecordVersion,
 		Fingerprint: "fp1",
-		Time:        time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC),
+		Time:        now,
 		Granted:     []string{"analytics", "marketing", "media"},
 		Method:      MethodAcceptAll,
 		ID:          testID,

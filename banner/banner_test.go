@@ -2,13 +2,32 @@ package banner
 
 import (
 	"slices"
+	"testing"
 	"time"
 )
 
 // now is the fixed clock of every test.
-var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+var now = Millis(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC).UnixMilli())
 
-const day = 24 * time.Hour
+// TestUnits pins the Millis constants against package time, which banner
+// itself cannot import.
+func TestUnits(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		got  Millis
+		want time.Duration
+	}{
+		{"Second", Second, time.Second},
+		{"Minute", Minute, time.Minute},
+		{"Day", Day, 24 * time.Hour},
+		{"FutureSkew", FutureSkew, 5 * time.Minute},
+		{"PendingMaxAge", PendingMaxAge, 10 * time.Minute},
+	} {
+		if want := Millis(tt.want.Milliseconds()); tt.got != want {
+			t.Errorf("%s: got %d want %d (%v)", tt.name, tt.got, want, tt.want)
+		}
+	}
+}
 
 // testID is NewID of bytes 0..15.
 const testID = "AAECAwQFBgcICQoLDA0ODw"
@@ -55,12 +74,11 @@ func testConfig() *Config {
 }
 
 // rec returns a valid record for testConfig made at t.
-func rec(t time.Time, m Method, granted ...string) *Record {
+func rec(t Millis, m Method, granted ...string) *Record {
 	return &Record{Version: RecordVersion, Fingerprint: "fp1", Time: t, Granted: granted, Method: m, ID: testID}
 }
 
 func sameRecord(a, b Record) bool {
-	return a.Version == b.Version && a.Fingerprint == b.Fingerprint && a.Time.Equal(b.Time) &&
-		a.Time.Location() == b.Time.Location() && slices.Equal(a.Granted, b.Granted) &&
-		a.Method == b.Method && a.ID == b.ID
+	return a.Version == b.Version && a.Fingerprint == b.Fingerprint && a.Time == b.Time &&
+		slices.Equal(a.Granted, b.Granted) && a.Method == b.Method && a.ID == b.ID
 }

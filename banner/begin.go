@@ -1,7 +1,5 @@
 package banner
 
-import "time"
-
 // Begin is a page's first decision when the engine starts: the stored
 // record r decides (Start), unless the visitor made a choice before the
 // engine was ready. pending is the loader's raw record of that choice ("" if
@@ -13,7 +11,7 @@ import "time"
 // category (required ones included) and Reload is false, whatever the
 // stored record granted before: a refusal clicked before the engine never
 // lets a stored grant run first.
-func Begin(c *Config, r *Record, pending string, s Signals, now time.Time, id string) (d Decision, made *Record, e Effects) {
+func Begin(c *Config, r *Record, pending string, s Signals, now Millis, id string) (d Decision, made *Record, e Effects) {
 	d, e = Start(c, r, s, now)
 	if pending == "" {
 		return d, nil, e

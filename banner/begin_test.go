@@ -5,16 +5,16 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 // pendingAt is the loader's raw record of action at t, as loader.js writes it.
-func pendingAt(fp string, t time.Time, action string, ids ...string) string {
-	return fp + "." + strconv.FormatInt(t.UnixMilli(), 10) + "." + action + "." + strings.Join(ids, "~")
+func pendingAt(fp string, t Millis, action string, ids ...string) string {
+	return fp + "." + strconv.FormatInt(int64(t), 10) + "." + action + "." + strings.Join(ids, "~")
 }
 
 func TestBegin(t *testing.T) {
-	clicked := now.Add(-3 * time.Second)
+	clicked := now - 3*Second + 250 // 11:59:57.250
+	clickedSec := now - 3*Second    // what the record keeps
 	cases := []struct {
 		name    string
 		stored  *Record
@@ -27,23 +27,23 @@ func TestBegin(t *testing.T) {
 		showBanner bool
 	}{
 		{name: "nothing", showBanner: true, granted: []string{"necessary"}, activate: []string{"necessary"}},
-		{name: "stored grant, nothing clicked", stored: rec(now.Add(-day), MethodAcceptAll, "analytics"),
+		{name: "stored grant, nothing clicked", stored: rec(now-Day, MethodAcceptAll, "analytics"),
 			granted: []string{"necessary", "analytics"}, activate: []string{"necessary", "analytics"}},
 		{name: "accept clicked before the engine", pending: pendingAt("fp1", clicked, "accept-all"),
 			granted: []string{"necessary", "analytics", "marketing", "media"}, method: MethodAcceptAll,
 			activate: []string{"necessary", "analytics", "marketing", "media"}},
-		{name: "refusal clicked over a stored grant", stored: rec(now.Add(-day), MethodAcceptAll, "analytics", "media"),
+		{name: "refusal clicked over a stored grant", stored: rec(now-Day, MethodAcceptAll, "analytics", "media"),
 			pending: pendingAt("fp1", clicked, "reject-all"),
 			granted: []string{"necessary"}, method: MethodRejectAll, activate: []string{"necessary"}, deletes: "_ga"},
 		{name: "save with ticks", pending: pendingAt("fp1", clicked, "save", "necessary", "media"),
 			granted: []string{"necessary", "media"}, method: MethodCustom, activate: []string{"necessary", "media"}},
-		{name: "allow adds to the stored grant", stored: rec(now.Add(-day), MethodCustom, "analytics"),
+		{name: "allow adds to the stored grant", stored: rec(now-Day, MethodCustom, "analytics"),
 			pending: pendingAt("fp1", clicked, "allow", "media"),
 			granted: []string{"necessary", "analytics", "media"}, method: MethodCustom,
 			activate: []string{"necessary", "analytics", "media"}},
 		{name: "choice under another policy is dropped", pending: pendingAt("old", clicked, "accept-all"),
 			showBanner: true, granted: []string{"necessary"}, activate: []string{"necessary"}},
-		{name: "choice already recorded after it", stored: rec(now.Add(-time.Second), MethodRejectAll),
+		{name: "choice already recorded after it", stored: rec(now-Second, MethodRejectAll),
 			pending: pendingAt("fp1", clicked, "accept-all"),
 			granted: []string{"necessary"}, activate: []string{"necessary"}},
 		{name: "garbage is dropped", pending: "fp1.<script>.accept-all.",
@@ -72,9 +72,9 @@ func TestBegin(t *testing.T) {
 			case tc.method != 0 && made == nil:
 				t.Errorf("record to store: got none want method %c", tc.method)
 			case tc.method != 0:
-				if made.Method != tc.method || !made.Time.Equal(clicked.Truncate(time.Second)) || made.ID != testID {
+				if made.Method != tc.method || made.Time != clickedSec || made.ID != testID {
 					t.Errorf("record: got method %c time %v id %s, want %c at %v (the click) id %s",
-						made.Method, made.Time, made.ID, tc.method, clicked.Truncate(time.Second), testID)
+						made.Method, made.Time, made.ID, tc.method, clickedSec, testID)
 				}
 				if e.ConsentMode == nil || !e.Notify {
 					t.Error("a choice must update Consent Mode and notify the dataLayer")

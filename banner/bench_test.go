@@ -6,7 +6,7 @@ import (
 
 func BenchmarkDecide(b *testing.B) {
 	c := testConfig()
-	r := rec(now.Add(-day), MethodCustom, "analytics", "media")
+	r := rec(now-Day, MethodCustom, "analytics", "media")
 	b.ReportAllocs()
 	for b.Loop() {
 		Decide(c, r, Signals{}, now)

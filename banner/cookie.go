@@ -19,10 +19,10 @@ const maxPaths = 12
 // Paths: ck.Path when set; otherwise "/" and each prefix of path ending
 // before a '/', then path itself ("/a/b.html" gives "/", "/a", "/a/b.html").
 func CookieTargets(ck Cookie, host, path string) (domains []string, paths []string) {
-	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	host = strings.TrimSuffix(lowerASCII(host), ".")
 	switch {
 	case ck.Domain != "":
-		d := strings.TrimPrefix(strings.ToLower(ck.Domain), ".")
+		d := strings.TrimPrefix(lowerASCII(ck.Domain), ".")
 		switch {
 		case d == host && isIP(host):
 			domains = []string{"", host}
@@ -69,6 +69,22 @@ func CookieTargets(ck Cookie, host, path string) (domains []string, paths []stri
 		paths = append(paths, path)
 	}
 	return domains, paths
+}
+
+// lowerASCII maps A-Z to a-z and leaves every other byte alone. Both inputs
+// are ASCII when they are right: location.hostname is IDNA-encoded (xn--) by
+// the browser, and policyjson accepts cookie domains only in lower-case ASCII.
+// strings.ToLower would add its Unicode tables (~5 KB brotli) to the wasm,
+// and it folds some non-ASCII letters to ASCII ones (the Kelvin sign to 'k');
+// here a non-ASCII byte stays as it is, so it never matches an ASCII host.
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // isIP reports whether host is an IP literal: IPv6 (it has a ':') or IPv4

@@ -50,6 +50,14 @@ func TestCookieTargets(t *testing.T) {
 			[]string{"", "127.0.0.1"}, []string{"/"}},
 		{"explicit IP parent refused", Cookie{Name: "x", Domain: "0.0.1"}, "127.0.0.1", "/",
 			nil, []string{"/"}},
+		{"explicit domain in upper case", Cookie{Name: "_ga", Domain: ".MHLW.go.JP"}, "www.mhlw.go.jp", "/",
+			[]string{"mhlw.go.jp", ".mhlw.go.jp"}, []string{"/"}},
+		// Unicode lower-casing maps the Kelvin sign U+212A to 'k'; hosts
+		// are ASCII (IDNA), so a non-ASCII domain matches nothing.
+		{"non-ASCII domain never folds to an ASCII host", Cookie{Name: "x", Domain: "\u212Aelvin.example"}, "www.kelvin.example", "/",
+			nil, []string{"/"}},
+		{"non-ASCII host bytes kept", Cookie{Name: "x"}, "Ä.Example", "/",
+			[]string{"", "Ä.example", ".Ä.example"}, []string{"/"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,10 +1,8 @@
 package banner
 
-import "time"
-
 // FutureSkew is how far in the future a record's time may lie before Decide
 // distrusts it: clocks drift, but a record from tomorrow was not made here.
-const FutureSkew = 5 * time.Minute
+const FutureSkew = 5 * Minute
 
 // Reasons reported in Decision.Reason.
 const (
@@ -50,7 +48,7 @@ type Decision struct {
 // the visitor made it through the preferences dialog, possibly while seeing
 // the GPC note, and it is the more specific choice. A MethodGPC record is not
 // explicit; it is treated like no record, so it never outlives the signal.
-func Decide(c *Config, r *Record, s Signals, now time.Time) Decision {
+func Decide(c *Config, r *Record, s Signals, now Millis) Decision {
 	reason := check(c, r, now)
 	if reason == ReasonValid {
 		granted := make([]string, 0, len(c.Categories))
@@ -67,25 +65,26 @@ func Decide(c *Config, r *Record, s Signals, now time.Time) Decision {
 	return Decision{ShowBanner: true, Granted: required(c), Reason: reason}
 }
 
-func check(c *Config, r *Record, now time.Time) string {
+func check(c *Config, r *Record, now Millis) string {
 	switch {
 	case r == nil || r.Version != RecordVersion || r.Method == MethodGPC || !r.Method.valid():
 		return ReasonNoRecord
 	case r.Fingerprint != c.Fingerprint:
 		return ReasonFingerprint
-	case r.Time.After(now.Add(FutureSkew)):
+	case r.Time > now+FutureSkew:
 		return ReasonFuture
-	case !r.Time.Add(lifetime(c)).After(now):
+	case r.Time+lifetime(c) <= now:
 		return ReasonExpired
 	}
 	return ReasonValid
 }
 
-// lifetime is c.LifetimeDays as a duration, bounded so that a wild config
-// value cannot overflow into a lifetime that never ends.
-func lifetime(c *Config) time.Duration {
+// lifetime is c.LifetimeDays in Millis, bounded to a hundred years either
+// way: a wild config value, positive or negative, would otherwise overflow
+// into a lifetime that never ends. (policyjson allows at most 396 days.)
+func lifetime(c *Config) Millis {
 	const maxDays = 100 * 366
-	return time.Duration(min(c.LifetimeDays, maxDays)) * 24 * time.Hour
+	return Millis(max(min(c.LifetimeDays, maxDays), -maxDays)) * Day
 }
 
 // required returns the ids of the required categories, in config order.

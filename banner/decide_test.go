@@ -3,7 +3,6 @@ package banner
 import (
 	"slices"
 	"testing"
-	"time"
 )
 
 func TestDecide(t *testing.T) {
@@ -17,29 +16,35 @@ func TestDecide(t *testing.T) {
 	}{
 		{"no record asks, grants required", nil, nil, Signals{},
 			Decision{ShowBanner: true, Granted: []string{"necessary"}, Reason: ReasonNoRecord}},
-		{"valid record grants its categories", nil, rec(now.Add(-day), MethodCustom, "media", "analytics"), Signals{},
+		{"valid record grants its categories", nil, rec(now-Day, MethodCustom, "media", "analytics"), Signals{},
 			Decision{Granted: []string{"necessary", "analytics", "media"}, Reason: ReasonValid}},
-		{"reject record grants only required", nil, rec(now.Add(-day), MethodRejectAll), Signals{},
+		{"reject record grants only required", nil, rec(now-Day, MethodRejectAll), Signals{},
 			Decision{Granted: []string{"necessary"}, Reason: ReasonValid}},
-		{"unknown categories ignored", nil, rec(now.Add(-day), MethodCustom, "ads", "analytics", "tracking"), Signals{},
+		{"unknown categories ignored", nil, rec(now-Day, MethodCustom, "ads", "analytics", "tracking"), Signals{},
 			Decision{Granted: []string{"necessary", "analytics"}, Reason: ReasonValid}},
-		{"required granted though record omits it", nil, rec(now.Add(-day), MethodCustom, "media"), Signals{},
+		{"required granted though record omits it", nil, rec(now-Day, MethodCustom, "media"), Signals{},
 			Decision{Granted: []string{"necessary", "media"}, Reason: ReasonValid}},
-		{"fingerprint changed asks", func(c *Config) { c.Fingerprint = "fp2" }, rec(now.Add(-day), MethodAcceptAll, "analytics"), Signals{},
+		{"fingerprint changed asks", func(c *Config) { c.Fingerprint = "fp2" }, rec(now-Day, MethodAcceptAll, "analytics"), Signals{},
 			Decision{ShowBanner: true, Granted: []string{"necessary"}, Reason: ReasonFingerprint}},
-		{"expired exactly at lifetime", nil, rec(now.Add(-182*day), MethodAcceptAll, "analytics"), Signals{},
+		{"expired exactly at lifetime", nil, rec(now-182*Day, MethodAcceptAll, "analytics"), Signals{},
 			Decision{ShowBanner: true, Granted: []string{"necessary"}, Reason: ReasonExpired}},
-		{"one second before lifetime holds", nil, rec(now.Add(-182*day+time.Second), MethodAcceptAll, "analytics"), Signals{},
+		{"one second before lifetime holds", nil, rec(now-182*Day+Second, MethodAcceptAll, "analytics"), Signals{},
 			Decision{Granted: []string{"necessary", "analytics"}, Reason: ReasonValid}},
 		{"lifetime 0 expires everything", func(c *Config) { c.LifetimeDays = 0 }, rec(now, MethodAcceptAll, "analytics"), Signals{},
 			Decision{ShowBanner: true, Granted: []string{"necessary"}, Reason: ReasonExpired}},
-		{"huge lifetime does not overflow", func(c *Config) { c.LifetimeDays = 1 << 62 }, rec(now.Add(-day), MethodAcceptAll, "analytics"), Signals{},
+		{"huge lifetime does not overflow", func(c *Config) { c.LifetimeDays = 1 << 62 }, rec(now-Day, MethodAcceptAll, "analytics"), Signals{},
 			Decision{Granted: []string{"necessary", "analytics"}, Reason: ReasonValid}},
-		{"future within skew holds", nil, rec(now.Add(FutureSkew), MethodAcceptAll, "analytics"), Signals{},
+		{"negative lifetime expires a record within skew", func(c *Config) { c.LifetimeDays = -1 }, rec(now+FutureSkew, MethodAcceptAll, "analytics"), Signals{},
+			Decision{ShowBanner: true, Granted: []string{"necessary"}, Reason: ReasonExpired}},
+		// Unbounded, -1334388315517184 days in milliseconds wraps to +10^18
+		// (31 million years).
+		{"huge negative lifetime does not overflow", func(c *Config) { c.LifetimeDays = -1334388315517184 }, rec(now-Day, MethodAcceptAll, "analytics"), Signals{},
+			Decision{ShowBanner: true, Granted: []string{"necessary"}, Reason: ReasonExpired}},
+		{"future within skew holds", nil, rec(now+FutureSkew, MethodAcceptAll, "analytics"), Signals{},
 			Decision{Granted: []string{"necessary", "analytics"}, Reason: ReasonValid}},
-		{"future beyond skew asks", nil, rec(now.Add(FutureSkew+time.Second), MethodAcceptAll, "analytics"), Signals{},
+		{"future beyond skew asks", nil, rec(now+FutureSkew+Second, MethodAcceptAll, "analytics"), Signals{},
 			Decision{ShowBanner: true, Granted: []string{"necessary"}, Reason: ReasonFuture}},
-		{"far future asks", nil, rec(now.Add(10*365*day), MethodAcceptAll, "analytics"), Signals{},
+		{"far future asks", nil, rec(now+10*365*Day, MethodAcceptAll, "analytics"), Signals{},
 			Decision{ShowBanner: true, Granted: []string{"necessary"}, Reason: ReasonFuture}},
 		{"unknown version asks", nil, &Record{Version: 2, Fingerprint: "fp1", Time: now, Granted: []string{"analytics"}, Method: MethodAcceptAll}, Signals{},
 			Decision{ShowBanner: true, Granted: []string{"necessary"}, Reason: ReasonNoRecord}},
@@ -52,17 +57,17 @@ func TestDecide(t *testing.T) {
 			Decision{ShowBanner: true, Granted: []string{"necessary"}, Reason: ReasonNoRecord}},
 		{"GPC off asks", nil, nil, Signals{GPC: false},
 			Decision{ShowBanner: true, Granted: []string{"necessary"}, Reason: ReasonNoRecord}},
-		{"GPC with stale record refuses silently", func(c *Config) { c.Fingerprint = "fp2" }, rec(now.Add(-day), MethodAcceptAll, "analytics"), Signals{GPC: true},
+		{"GPC with stale record refuses silently", func(c *Config) { c.Fingerprint = "fp2" }, rec(now-Day, MethodAcceptAll, "analytics"), Signals{GPC: true},
 			Decision{Granted: []string{"necessary"}, GPC: true, Reason: ReasonGPC}},
-		{"GPC with expired record refuses silently", nil, rec(now.Add(-200*day), MethodAcceptAll, "analytics"), Signals{GPC: true},
+		{"GPC with expired record refuses silently", nil, rec(now-200*Day, MethodAcceptAll, "analytics"), Signals{GPC: true},
 			Decision{Granted: []string{"necessary"}, GPC: true, Reason: ReasonGPC}},
-		{"explicit record wins over GPC", nil, rec(now.Add(-day), MethodCustom, "analytics"), Signals{GPC: true},
+		{"explicit record wins over GPC", nil, rec(now-Day, MethodCustom, "analytics"), Signals{GPC: true},
 			Decision{Granted: []string{"necessary", "analytics"}, Reason: ReasonValid}},
-		{"GPC record while GPC on", nil, rec(now.Add(-day), MethodGPC), Signals{GPC: true},
+		{"GPC record while GPC on", nil, rec(now-Day, MethodGPC), Signals{GPC: true},
 			Decision{Granted: []string{"necessary"}, GPC: true, Reason: ReasonGPC}},
-		{"GPC record never grants", nil, rec(now.Add(-day), MethodGPC, "analytics"), Signals{GPC: true},
+		{"GPC record never grants", nil, rec(now-Day, MethodGPC, "analytics"), Signals{GPC: true},
 			Decision{Granted: []string{"necessary"}, GPC: true, Reason: ReasonGPC}},
-		{"GPC record after GPC turned off asks", nil, rec(now.Add(-day), MethodGPC), Signals{},
+		{"GPC record after GPC turned off asks", nil, rec(now-Day, MethodGPC), Signals{},
 			Decision{ShowBanner: true, Granted: []string{"necessary"}, Reason: ReasonNoRecord}},
 	}
 	for _, tt := range tests {

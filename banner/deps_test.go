@@ -13,8 +13,9 @@ import (
 )
 
 // forbidden are packages banner must not pull in, directly or not: each
-// would add to the wasm every visitor downloads.
-var forbidden = []string{"encoding/json", "fmt", "net/http", "reflect", "regexp"}
+// would add to the wasm every visitor downloads. time alone costs ~37 KB
+// brotli on js/wasm (see Millis), internal/godebug is what it drags in.
+var forbidden = []string{"encoding/json", "fmt", "internal/godebug", "net/http", "reflect", "regexp", "time"}
 
 // TestImports checks banner's own imports: standard library only (no dot in
 // the first path element) and nothing forbidden. It reads the source, so it

@@ -26,7 +26,11 @@
 // state-dependent data the preferences dialog needs.
 //
 // The package imports only small parts of the standard library (no fmt,
-// encoding/json, reflect, regexp or net/http): every byte ships to every
-// visitor in the wasm. It holds no package-level state; time and randomness
-// come in as arguments, so all functions are safe for concurrent use.
+// encoding/json, reflect, regexp, net/http or time): every byte ships to
+// every visitor in the wasm. For the same reason it uses no strconv.ParseInt,
+// strings.ToLower or slices.Sort (each pulls kilobytes of tables or generic
+// code into the wasm) and keeps the clock as [Millis], Unix milliseconds as
+// JavaScript's Date.now() gives them, instead of time.Time. It holds no
+// package-level state; the clock and randomness come in as arguments, so all
+// functions are safe for concurrent use.
 package banner

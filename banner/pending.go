@@ -1,15 +1,12 @@
 package banner
 
-import (
-	"strings"
-	"time"
-)
+import "strings"
 
 // PendingMaxAge is how old a pending action may be when the engine gets to
 // it. The loader keeps it across navigations in sessionStorage; ten minutes
 // covers a slow engine on a few pages, while a click from long ago is no
 // longer what the visitor means now, so they are asked again instead.
-const PendingMaxAge = 10 * time.Minute
+const PendingMaxAge = 10 * Minute
 
 // maxPendingLen is the longest encoded pending action DecodePending accepts:
 // it carries no consent id, but "save" may list every category.
@@ -28,8 +25,8 @@ const maxPendingLen = 2 * MaxRecordLen
 // embed's category, and empty otherwise.
 type Pending struct {
 	Fingerprint string
-	// Time of the click, millisecond precision, UTC after DecodePending.
-	Time       time.Time
+	// Time of the click, millisecond precision, as the loader's Date.now().
+	Time       Millis
 	Action     string
 	Categories []string
 }
@@ -95,7 +92,7 @@ func DecodePending(s string) (Pending, error) {
 	}
 	return Pending{
 		Fingerprint: f[0],
-		Time:        time.UnixMilli(ms).UTC(),
+		Time:        Millis(ms),
 		Action:      f[2],
 		Categories:  cats,
 	}, nil
@@ -114,19 +111,19 @@ func DecodePending(s string) (Pending, error) {
 // by the engine on the previous page or in another tab. A record under
 // another fingerprint, or a GPC record, does not count: it is not the
 // visitor's answer to this policy.
-func Resume(c *Config, p Pending, r *Record, now time.Time) (a Action, at time.Time, ok bool) {
+func Resume(c *Config, p Pending, r *Record, now Millis) (a Action, at Millis, ok bool) {
 	switch {
 	case p.Fingerprint != c.Fingerprint,
-		p.Time.Before(now.Add(-PendingMaxAge)),
-		p.Time.After(now.Add(FutureSkew)):
-		return Action{}, time.Time{}, false
+		p.Time < now-PendingMaxAge,
+		p.Time > now+FutureSkew:
+		return Action{}, 0, false
 	}
 	a, ok = ParseAction(p.Action, p.Categories)
 	if !ok {
-		return Action{}, time.Time{}, false
+		return Action{}, 0, false
 	}
-	if check(c, r, now) == ReasonValid && !r.Time.Before(p.Time.Truncate(time.Second)) {
-		return Action{}, time.Time{}, false
+	if check(c, r, now) == ReasonValid && r.Time >= floorSecond(p.Time) {
+		return Action{}, 0, false
 	}
 	return a, p.Time, true
 }

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 // nowMS is now in unix milliseconds, as the loader's Date.now() gives it.
@@ -13,11 +12,11 @@ const nowMS = "1772366400000"
 
 // encodePending is the loader's encoding (web/loader.js), in Go for tests.
 func encodePending(p Pending) string {
-	return p.Fingerprint + "." + strconv.FormatInt(p.Time.UnixMilli(), 10) + "." + p.Action + "." + strings.Join(p.Categories, "~")
+	return p.Fingerprint + "." + strconv.FormatInt(int64(p.Time), 10) + "." + p.Action + "." + strings.Join(p.Categories, "~")
 }
 
 func samePending(a, b Pending) bool {
-	return a.Fingerprint == b.Fingerprint && a.Time.Equal(b.Time) && a.Time.Location() == b.Time.Location() &&
+	return a.Fingerprint == b.Fingerprint && a.Time == b.Time &&
 		a.Action == b.Action && slices.Equal(a.Categories, b.Categories)
 }
 
@@ -37,17 +36,17 @@ func TestDecodePending(t *testing.T) {
 		want Pending
 	}{
 		{"save with categories", "k3J9x_Qa.1767225600123.save.analytics~media",
-			Pending{"k3J9x_Qa", time.UnixMilli(1767225600123).UTC(), "save", []string{"analytics", "media"}}},
+			Pending{"k3J9x_Qa", 1767225600123, "save", []string{"analytics", "media"}}},
 		{"accept-all, empty last field", "k3J9x_Qa.1767225600123.accept-all.",
-			Pending{"k3J9x_Qa", time.UnixMilli(1767225600123).UTC(), "accept-all", nil}},
+			Pending{"k3J9x_Qa", 1767225600123, "accept-all", nil}},
 		{"save nothing", "fp1." + nowMS + ".save.", Pending{"fp1", now, "save", nil}},
 		{"save with the required box", "fp1." + nowMS + ".save.necessary~media",
 			Pending{"fp1", now, "save", []string{"necessary", "media"}}},
 		{"allow", "fp1." + nowMS + ".allow.media", Pending{"fp1", now, "allow", []string{"media"}}},
 		{"unknown action decodes; Resume drops it", "fp1." + nowMS + ".preferences.",
 			Pending{"fp1", now, "preferences", nil}},
-		{"smallest time", "fp1.1.reject-all.", Pending{"fp1", time.UnixMilli(1).UTC(), "reject-all", nil}},
-		{"15-digit time", "fp1.999999999999999.reject-all.", Pending{"fp1", time.UnixMilli(999999999999999).UTC(), "reject-all", nil}},
+		{"smallest time", "fp1.1.reject-all.", Pending{"fp1", 1, "reject-all", nil}},
+		{"15-digit time", "fp1.999999999999999.reject-all.", Pending{"fp1", 999999999999999, "reject-all", nil}},
 		{"exactly the length limit", longPending(maxPendingLen), Pending{strings.Repeat("F", 64), now, "save",
 			[]string{strings.Repeat("a", 64), strings.Repeat("b", 64), strings.Repeat("d", 64), strings.Repeat("e", 64),
 				strings.Repeat("c", maxPendingLen-len(longHead))}}},
@@ -149,9 +148,9 @@ func TestDecodePendingRejects(t *testing.T) {
 }
 
 func TestResume(t *testing.T) {
-	click := now.Add(-90*time.Second + 700*time.Millisecond) // 11:58:30.700
-	clickSec := click.Truncate(time.Second)
-	pend := func(at time.Time, action string, cats ...string) Pending {
+	click := now - 90*Second + 700 // 11:58:30.700
+	clickSec := now - 90*Second    // 11:58:30, the click's second
+	pend := func(at Millis, action string, cats ...string) Pending {
 		return Pending{Fingerprint: "fp1", Time: at, Action: action, Categories: cats}
 	}
 	withFP := func(r *Record, fp string) *Record { r.Fingerprint = fp; return r }
@@ -169,28 +168,28 @@ func TestResume(t *testing.T) {
 			Action{Kind: Save, Categories: []string{"necessary", "analytics"}}, true},
 		{"allow an embed", pend(click, "allow", "media"), nil, Action{Kind: Allow, Categories: []string{"media"}}, true},
 		{"just now", pend(now, "accept-all"), nil, Action{Kind: AcceptAll}, true},
-		{"exactly PendingMaxAge old", pend(now.Add(-PendingMaxAge), "accept-all"), nil, Action{Kind: AcceptAll}, true},
-		{"ahead within FutureSkew", pend(now.Add(FutureSkew), "accept-all"), nil, Action{Kind: AcceptAll}, true},
-		{"record made before the click", pend(click, "accept-all"), rec(now.Add(-day), MethodRejectAll), Action{Kind: AcceptAll}, true},
-		{"record one second before the click's second", pend(click, "accept-all"), rec(clickSec.Add(-time.Second), MethodRejectAll),
+		{"exactly PendingMaxAge old", pend(now-PendingMaxAge, "accept-all"), nil, Action{Kind: AcceptAll}, true},
+		{"ahead within FutureSkew", pend(now+FutureSkew, "accept-all"), nil, Action{Kind: AcceptAll}, true},
+		{"record made before the click", pend(click, "accept-all"), rec(now-Day, MethodRejectAll), Action{Kind: AcceptAll}, true},
+		{"record one second before the click's second", pend(click, "accept-all"), rec(clickSec-Second, MethodRejectAll),
 			Action{Kind: AcceptAll}, true},
 		{"record after the click under another fingerprint", pend(click, "accept-all"), withFP(rec(now, MethodRejectAll), "fp0"),
 			Action{Kind: AcceptAll}, true},
 		{"GPC record after the click", pend(click, "accept-all"), rec(now, MethodGPC), Action{Kind: AcceptAll}, true},
-		{"record dated beyond FutureSkew", pend(click, "accept-all"), rec(now.Add(time.Hour), MethodRejectAll), Action{Kind: AcceptAll}, true},
+		{"record dated beyond FutureSkew", pend(click, "accept-all"), rec(now+60*Minute, MethodRejectAll), Action{Kind: AcceptAll}, true},
 		{"zero record", pend(click, "accept-all"), &Record{}, Action{Kind: AcceptAll}, true},
 
 		{"another fingerprint", Pending{Fingerprint: "fp0", Time: click, Action: "accept-all"}, nil, Action{}, false},
 		{"empty fingerprint", Pending{Time: click, Action: "accept-all"}, nil, Action{}, false},
-		{"older than PendingMaxAge", pend(now.Add(-PendingMaxAge-time.Millisecond), "accept-all"), nil, Action{}, false},
-		{"zero time", pend(time.Time{}, "accept-all"), nil, Action{}, false},
-		{"beyond FutureSkew", pend(now.Add(FutureSkew+time.Millisecond), "accept-all"), nil, Action{}, false},
+		{"older than PendingMaxAge", pend(now-PendingMaxAge-1, "accept-all"), nil, Action{}, false},
+		{"zero time", pend(0, "accept-all"), nil, Action{}, false},
+		{"beyond FutureSkew", pend(now+FutureSkew+1, "accept-all"), nil, Action{}, false},
 		{"not a consent action: preferences", pend(click, "preferences"), nil, Action{}, false},
 		{"not a consent action: close", pend(click, "close"), nil, Action{}, false},
 		{"not a consent action: lang", pend(click, "lang"), nil, Action{}, false},
 		{"unknown action", pend(click, "accept"), nil, Action{}, false},
 		{"recorded in the click's second", pend(click, "accept-all"), rec(clickSec, MethodAcceptAll, "analytics"), Action{}, false},
-		{"recorded after the click, in another tab", pend(click, "accept-all"), rec(now.Add(-30*time.Second), MethodRejectAll), Action{}, false},
+		{"recorded after the click, in another tab", pend(click, "accept-all"), rec(now-30*Second, MethodRejectAll), Action{}, false},
 		{"recorded after the click, withdrawn", pend(click, "allow", "media"), rec(now, MethodWithdraw), Action{}, false},
 	}
 	for _, tt := range tests {
@@ -201,9 +200,9 @@ func TestResume(t *testing.T) {
 			}
 			wantAt := tt.p.Time
 			if !ok {
-				wantAt = time.Time{}
+				wantAt = 0
 			}
-			if !at.Equal(wantAt) {
+			if at != wantAt {
 				t.Errorf("Resume time: got %v want %v", at, wantAt)
 			}
 		})
@@ -215,7 +214,7 @@ func TestResume(t *testing.T) {
 // the same pending action on the next page.
 func TestResumeFlow(t *testing.T) {
 	c := testConfig()
-	s := "fp1." + strconv.FormatInt(now.Add(-2*time.Second).UnixMilli()+345, 10) + ".save.necessary~media"
+	s := "fp1." + strconv.FormatInt(int64(now-2*Second+345), 10) + ".save.necessary~media"
 	p, err := DecodePending(s)
 	if err != nil {
 		t.Fatalf("DecodePending(%q): got %v want nil", s, err)
@@ -229,7 +228,7 @@ func TestResumeFlow(t *testing.T) {
 	if want := []string{"necessary", "media"}; !slices.Equal(e.Granted, want) {
 		t.Errorf("Granted: got %q want %q", e.Granted, want)
 	}
-	if want := now.Add(-2 * time.Second); !r.Time.Equal(want) {
+	if want := now - 2*Second; r.Time != want {
 		t.Errorf("record time: got %v want the click's second %v", r.Time, want)
 	}
 	// The tab that stored it, or the next page, sees the pending action again.
@@ -237,7 +236,7 @@ func TestResumeFlow(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Decode(%q): got %v want nil", r.Encode(), err)
 	}
-	if a, _, ok := Resume(c, p, &back, now.Add(time.Second)); ok {
+	if a, _, ok := Resume(c, p, &back, now+Second); ok {
 		t.Errorf("Resume after the record was stored: got %+v, true want ok=false", a)
 	}
 }
@@ -287,7 +286,7 @@ func FuzzDecodePending(f *testing.F) {
 		// Records start at 1970-01-01T00:00:01Z; a click in the first second
 		// of 1970 is garbage that Resume only lets through because this
 		// test's clock is the click's time.
-		if _, err := Decode(r.Encode()); err != nil && at.Unix() >= 1 {
+		if _, err := Decode(r.Encode()); err != nil && at >= Second {
 			t.Fatalf("record from %q: Decode(%q): got %v want nil", s, r.Encode(), err)
 		}
 	})

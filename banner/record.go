@@ -3,7 +3,6 @@ package banner
 import (
 	"strconv"
 	"strings"
-	"time"
 )
 
 // Method says how a record was decided.
@@ -63,8 +62,9 @@ const (
 type Record struct {
 	Version     int
 	Fingerprint string
-	// Time of the decision, second precision, UTC after Decode.
-	Time time.Time
+	// Time of the decision, a whole second (the encoding keeps no more):
+	// Decode gives the stored seconds times 1000, Apply rounds now down.
+	Time Millis
 	// Granted lists the non-required category ids granted, in config order.
 	Granted []string
 	Method  Method
@@ -78,9 +78,10 @@ type Record struct {
 //
 // e.g. "1.k3J9x_Qa.1767225600.analytics~media.c.q7BvZ0wP3sN5mD1eR8tYuA".
 // Field 0 is the version and field 1 the fingerprint, which lets the loader
-// check `value.split('.')[1] === fp` without the wasm. Encode does not
-// validate: a record with bad fields encodes to a string Decode rejects,
-// which fails closed (the visitor is asked again).
+// check `value.split('.')[1] === fp` without the wasm. The time is written
+// in whole seconds, rounded down. Encode does not validate: a record with
+// bad fields encodes to a string Decode rejects, which fails closed (the
+// visitor is asked again).
 func (r Record) Encode() string {
 	var buf [MaxRecordLen]byte
 	b := buf[:0]
@@ -88,7 +89,7 @@ func (r Record) Encode() string {
 	b = append(b, '.')
 	b = append(b, r.Fingerprint...)
 	b = append(b, '.')
-	b = strconv.AppendInt(b, r.Time.Unix(), 10)
+	b = strconv.AppendInt(b, int64(floorSecond(r.Time)/Second), 10)
 	b = append(b, '.')
 	for i, id := range r.Granted {
 		if i > 0 {
@@ -171,7 +172,7 @@ func Decode(s string) (Record, error) {
 	return Record{
 		Version:     RecordVersion,
 		Fingerprint: f[1],
-		Time:        time.Unix(sec, 0).UTC(),
+		Time:        Millis(sec) * Second,
 		Granted:     granted,
 		Method:      Method(f[4][0]),
 		ID:          f[5],
@@ -181,18 +182,24 @@ func Decode(s string) (Record, error) {
 // parseDecimal accepts a positive decimal integer of at most maxDigits
 // digits, without sign or leading zeros. For a Unix time, twelve digits of
 // seconds or fifteen of milliseconds reach past the year 30000; more is
-// garbage.
+// garbage. The digit limit is also what keeps the arithmetic on decoded
+// times from overflowing (see Millis): twelve digits of seconds are below
+// 10^15 milliseconds. More than 18 digits are never accepted, so n stays
+// below 10^18 and the loop cannot overflow. (strconv.ParseInt would cost the
+// wasm ~6 KB brotli: its error type drags in strconv's quoting tables.)
 func parseDecimal(s string, maxDigits int) (int64, bool) {
-	if len(s) == 0 || len(s) > maxDigits || s[0] == '0' {
+	if len(s) == 0 || len(s) > min(maxDigits, 18) || s[0] == '0' {
 		return 0, false
 	}
+	var n int64
 	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
+		c := s[i]
+		if c < '0' || c > '9' {
 			return 0, false
 		}
+		n = n*10 + int64(c-'0')
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	return n, err == nil
+	return n, true
 }
 
 func isToken(s string, minLen int, ok func(byte) bool) bool {

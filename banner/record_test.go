@@ -19,6 +19,8 @@ func TestEncodeDecode(t *testing.T) {
 		{"accept", *rec(now, MethodAcceptAll, "analytics", "marketing", "media"), "1.fp1.1772366400.analytics~marketing~media.a." + testID},
 		{"withdraw", *rec(now, MethodWithdraw), "1.fp1.1772366400..w." + testID},
 		{"gpc", *rec(now, MethodGPC), "1.fp1.1772366400..g." + testID},
+		{"first second Decode accepts", *rec(Second, MethodRejectAll), "1.fp1.1..r." + testID},
+		{"last second Decode accepts", *rec(999_999_999_999*Second, MethodRejectAll), "1.fp1.999999999999..r." + testID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -97,6 +99,49 @@ func TestDecodeRejects(t *testing.T) {
 	}
 }
 
+func TestParseDecimal(t *testing.T) {
+	tests := []struct {
+		in        string
+		maxDigits int
+		want      int64
+		wantOK    bool
+	}{
+		{"1772366400", 12, 1772366400, true},
+		{"999999999999", 12, 999999999999, true},
+		{"1000000000000", 12, 0, false},
+		{"999999999999999999", 18, 999999999999999999, true},
+		// Fits int64, but more than 18 digits are never accepted: the
+		// bound is what keeps parseDecimal itself from overflowing.
+		{"1000000000000000000", 19, 0, false},
+		{"99999999999999999999", 20, 0, false},
+		{"0", 12, 0, false},
+		{"", 12, 0, false},
+		{"-1", 12, 0, false},
+		{"1a", 12, 0, false},
+		{"١٢", 12, 0, false}, // Arabic-Indic digits
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, ok := parseDecimal(tt.in, tt.maxDigits)
+			if got != tt.want || ok != tt.wantOK {
+				t.Errorf("parseDecimal(%q, %d): got %d, %v want %d, %v", tt.in, tt.maxDigits, got, ok, tt.want, tt.wantOK)
+			}
+		})
+	}
+}
+
+func TestFloorSecond(t *testing.T) {
+	for _, tt := range []struct{ in, want Millis }{
+		{0, 0}, {1, 0}, {999, 0}, {1000, 1000}, {1772366400999, 1772366400000},
+		// Before 1970 it rounds down too, as time.Time.Unix did.
+		{-1, -1000}, {-999, -1000}, {-1000, -1000}, {-1001, -2000},
+	} {
+		if got := floorSecond(tt.in); got != tt.want {
+			t.Errorf("floorSecond(%d): got %d want %d", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestNewID(t *testing.T) {
 	random := make([]byte, 32)
 	for i := range random {
@@ -136,7 +181,7 @@ func TestRecordFits(t *testing.T) {
 	r := Record{
 		Version:     RecordVersion,
 		Fingerprint: "k3J9x_Qa0b1c2d3e",
-		Time:        time.Date(2099, 12, 31, 23, 59, 59, 0, time.UTC),
+		Time:        Millis(time.Date(2099, 12, 31, 23, 59, 59, 0, time.UTC).UnixMilli()),
 		Granted:     []string{"analytics", "marketing", "media", "functional", "personalization", "social"},
 		Method:      MethodAcceptAll,
 		ID:          testID,
