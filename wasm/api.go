@@ -5,7 +5,6 @@ package main
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/doui-consent/doui/banner"
 	"github.com/hack-pad/safejs"
@@ -65,7 +64,7 @@ func (a *app) installAPI() {
 	x.set(api, "consent", a.returning(func([]safejs.Value) any { return array(a.dec.Granted) }))
 	x.set(api, "accept", a.callback(func(args []safejs.Value) {
 		if len(args) == 0 {
-			a.act(banner.Action{Kind: banner.AcceptAll}, time.Now())
+			a.act(banner.Action{Kind: banner.AcceptAll})
 			return
 		}
 		var cats []string
@@ -76,10 +75,10 @@ func (a *app) installAPI() {
 				cats = append(cats, x.str(v))
 			}
 		}
-		a.act(banner.Action{Kind: banner.Allow, Categories: cats}, time.Now())
+		a.act(banner.Action{Kind: banner.Allow, Categories: cats})
 	}))
-	x.set(api, "reject", a.callback(func([]safejs.Value) { a.act(banner.Action{Kind: banner.RejectAll}, time.Now()) }))
-	x.set(api, "withdraw", a.callback(func([]safejs.Value) { a.act(banner.Action{Kind: banner.Withdraw}, time.Now()) }))
+	x.set(api, "reject", a.callback(func([]safejs.Value) { a.act(banner.Action{Kind: banner.RejectAll}) }))
+	x.set(api, "withdraw", a.callback(func([]safejs.Value) { a.act(banner.Action{Kind: banner.Withdraw}) }))
 	x.set(api, "ready", true)
 	x.set(a.win, "doui", api)
 	x.each(queued, func(cmd safejs.Value) { a.command(cmd) })
@@ -116,7 +115,7 @@ func (a *app) command(cmd safejs.Value) {
 			cats = []string{x.attr(el, "data-doui-category")}
 		}
 		if action, ok := banner.ParseAction(name, cats); ok {
-			a.act(action, time.Now())
+			a.act(action)
 		}
 	}
 }
@@ -133,10 +132,9 @@ func (a *app) checked() []string {
 	return out
 }
 
-// act applies a visitor's action, taken at time at, and carries out its
-// effects.
-func (a *app) act(action banner.Action, at time.Time) {
-	dec, rec, eff := banner.Apply(&a.cfg, a.dec, a.ran, action, at, a.id)
+// act applies a visitor's action, taken now, and carries out its effects.
+func (a *app) act(action banner.Action) {
+	dec, rec, eff := banner.Apply(&a.cfg, a.dec, a.ran, action, a.now(), a.id)
 	a.dec = dec
 	a.store(rec)
 	a.carryOut(eff, rec.Method.String())

@@ -12,8 +12,6 @@
 package main
 
 import (
-	"time"
-
 	"github.com/doui-consent/doui/banner"
 	"github.com/hack-pad/safejs"
 )
@@ -113,7 +111,7 @@ func (a *app) start() {
 	nav := x.get(a.win, "navigator")
 	gpc := x.boolean(x.get(nav, "globalPrivacyControl"))
 	pending := x.str(x.get(a.st, "p"))
-	dec, made, eff := banner.Begin(&a.cfg, rec, pending, banner.Signals{GPC: gpc}, time.Now(), a.id)
+	dec, made, eff := banner.Begin(&a.cfg, rec, pending, banner.Signals{GPC: gpc}, a.now(), a.id)
 	a.dec = dec
 	if pending != "" {
 		x.set(a.st, "p", "")
@@ -244,6 +242,18 @@ func (a *app) randomID() string {
 		return ""
 	}
 	return banner.NewID(b)
+}
+
+// now is the browser's clock, Date.now(). Package time stays out of the
+// wasm (see banner.Millis); a clock that cannot be read is 0, which makes
+// every stored record look made in the future: asked again, fail closed.
+func (a *app) now() banner.Millis {
+	var x jsx
+	ms, err := x.call(x.get(a.win, "Date"), "now").Float()
+	if err != nil || x.err != nil {
+		return 0
+	}
+	return banner.Millis(ms)
 }
 
 func consoleError(msg string) {
