@@ -58,12 +58,9 @@ func TestDeps(t *testing.T) {
 	if runtime.GOOS == "js" || testing.Short() {
 		t.Skip("needs the go command")
 	}
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(gobin); err != nil {
-		var lerr error
-		if gobin, lerr = exec.LookPath("go"); lerr != nil {
-			t.Skip("go command not found")
-		}
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command is needed to list banner's dependencies: %v", err)
 	}
 	cmd := exec.Command(gobin, "list", "-deps", ".")
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
