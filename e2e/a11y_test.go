@@ -25,7 +25,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 )
 
-var readmeShots = flag.Bool("readme-shots", false, "also write the README screenshots docs/screenshot-{ja,en}.png")
+var readmeShots = flag.Bool("readme-shots", false, "also write the README screenshots e2e/readme/screenshot-{ja,en}.png")
 
 // a11ySite is doui with the demo policy and a plain public-sector page on
 // its own origin. Query: ?lang=ja|en (the page's <html lang>, "none" for
@@ -740,7 +740,7 @@ func TestLanguageSwitch(t *testing.T) {
 }
 
 // TestScreenshots writes e2e/screenshots/{banner,prefs}-{ja,en}-{light,dark}-{320,1280,1280-zoom200}.png
-// to look at; with -readme-shots also docs/screenshot-{ja,en}.png.
+// to look at; with -readme-shots also e2e/readme/screenshot-{ja,en}.png.
 func TestScreenshots(t *testing.T) {
 	dir := "screenshots"
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -767,7 +767,7 @@ func TestScreenshots(t *testing.T) {
 				run(t, ctx, chromedp.CaptureScreenshot(&png))
 				writeFile(t, filepath.Join(dir, "banner-"+name), png)
 				if *readmeShots && scheme == "light" && w == 1280 {
-					writeFile(t, filepath.Join("..", "docs", "screenshot-"+lang+".png"), png)
+					writeFile(t, filepath.Join("readme", "screenshot-"+lang+".png"), png)
 				}
 				run(t, ctx, click(`[data-doui="banner"] [data-doui-action="preferences"]`), chromedp.WaitVisible(`[data-doui="preferences"]`, chromedp.ByQuery),
 					chromedp.Evaluate(`document.querySelector('[data-doui="preferences"] details').open = true`, nil),
