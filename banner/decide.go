@@ -32,6 +32,9 @@ type Decision struct {
 	Reason string
 }
 
+// Grants reports whether d grants category id.
+func (d Decision) Grants(id string) bool { return contains(d.Granted, id) }
+
 // Decide says whether to show the banner and which categories are granted
 // now. r is nil when there is no stored record or it did not decode.
 //

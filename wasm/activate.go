@@ -147,7 +147,7 @@ func (a *app) watchAdded() {
 				if x.integer(x.get(n, "nodeType")) != 1 {
 					return
 				}
-				if c := x.attr(n, "data-consent"); c != "" && contains(a.dec.Granted, c) && !contains(list, c) {
+				if c := x.attr(n, "data-consent"); a.dec.Grants(c) && !contains(list, c) {
 					list = append(list, c)
 				}
 			})
