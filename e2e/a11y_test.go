@@ -527,15 +527,11 @@ func TestReducedMotion(t *testing.T) {
 					if (s.transitionDuration.split(',').some(d => parseFloat(d) > 0)) all.push(e.tagName + ':transition ' + s.transitionDuration);
 				} return all; };
 				return {Banner: names('[data-doui="banner"]'), Prefs: names('[data-doui="preferences"]')}; })()`, &anim))
-		switch motion {
-		case "reduce":
-			if len(anim.Banner)+len(anim.Prefs) > 0 {
-				t.Errorf("prefers-reduced-motion: reduce, still moving: %+v", anim)
-			}
-		default:
-			if len(anim.Banner) == 0 {
-				t.Errorf("no-preference: the banner's entrance animation is gone (test would prove nothing): %+v", anim)
-			}
+		// The banner appears without an entrance animation (it was dropped
+		// for bytes: doui.js has a 6 KB budget); whatever moves one day must
+		// stay still for visitors who asked for less motion.
+		if motion == "reduce" && len(anim.Banner)+len(anim.Prefs) > 0 {
+			t.Errorf("prefers-reduced-motion: reduce, still moving: %+v", anim)
 		}
 	}
 }

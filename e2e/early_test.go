@@ -48,9 +48,9 @@ func blockWasm(t *testing.T, ctx context.Context) {
 	run(t, ctx, network.SetBlockedURLs().WithURLPatterns([]*network.BlockPattern{{URLPattern: "*://*:*/*.wasm", Block: true}}))
 }
 
-// clickTime records, on the page, when the next click happens (Date.now,
+// clickTime records, on the page, when the last click happened (Date.now,
 // like the record's time).
-const clickTime = `addEventListener('click', () => { window.__clickAt = Date.now(); }, { capture: true, once: true })`
+const clickTime = `addEventListener('click', () => { window.__clickAt = Date.now(); }, { capture: true })`
 
 // state is what a visitor sees and what doui has recorded, read in one
 // evaluation right after an action, in the same task as nothing else.

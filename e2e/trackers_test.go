@@ -637,11 +637,24 @@ func TestYouTubeEmbed(t *testing.T) {
 				t.Errorf("allowing media loaded analytics: %v", s.v.all())
 			}
 
+			// Each embed loads its player script: wait for both, so that a
+			// late one is not counted against the withdrawal.
+			players := func() (n int) {
+				for _, r := range s.v.all() {
+					if strings.Contains(r, "/s/player/") {
+						n++
+					}
+				}
+				return n
+			}
+			for deadline := time.Now().Add(10 * time.Second); players() < 2 && time.Now().Before(deadline); {
+				time.Sleep(50 * time.Millisecond)
+			}
 			before := s.v.count("")
 			prefs(t, ctx, map[string]bool{"media": false}, true)
 			s.open(t, ctx, "youtube.html?lang="+tc.lang)
 			if n := s.v.count(""); n != before {
-				t.Errorf("vendor requests after withdrawal: %d new", n-before)
+				t.Errorf("vendor requests after withdrawal: %d new (all: %v)", n-before, s.v.all())
 			}
 		})
 	}

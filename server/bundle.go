@@ -234,9 +234,6 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 type categoryView struct {
 	ID, Label, Description string
 	Required               bool
-	// Autofocus marks the first choice a visitor can change: the dialog
-	// opens on it rather than on its close button.
-	Autofocus bool
 	Services  []serviceView
 }
 
@@ -280,7 +277,6 @@ func bannerView(p *policyjson.Policy, lang, privacyURL string) bannerViewData {
 			}
 		}
 		if !c.Required {
-			cv.Autofocus = len(purposes) == 0
 			purposes = append(purposes, cv.Label)
 		}
 		v.Categories = append(v.Categories, cv)

@@ -103,7 +103,13 @@ func (a *app) command(cmd safejs.Value) {
 	case "close":
 		a.closePreferences()
 	case "lang":
-		a.switchLanguage(x.attr(el, "data-doui-lang"))
+		// The loader has put the other language's words into the same
+		// elements; show the state again in them.
+		a.lang = x.str(x.get(a.st, "lang"))
+		a.render()
+		if x.boolean(x.get(a.query("preferences"), "open")) {
+			a.setToggles(banner.MakeView(&a.cfg, a.dec))
+		}
 	default:
 		// What the visitor ticked or which embed they allowed; banner says
 		// what it means.
@@ -149,7 +155,11 @@ func (a *app) carryOut(eff banner.Effects, how string) {
 	if !eff.Reload {
 		a.activate(eff.Activate)
 	}
-	a.closePreferences()
+	// A choice closes the dialog; the engine's start leaves open what the
+	// visitor opened before it.
+	if how != "stored" {
+		a.closePreferences()
+	}
 	a.render()
 	a.deleteCookies(eff.DeleteCookies)
 	if how != "stored" {
@@ -343,96 +353,14 @@ func (a *app) restoreFocus() {
 	a.opener = safejs.Null()
 }
 
-// focusables are doui's own focusable elements, in document order; the
-// markup of every language has the same ones, so an index carries over a
-// language switch.
-const focusables = "a[href], button, input, summary"
-
-func (a *app) focusIndex(el safejs.Value) int {
-	var x jsx
-	if el.Type() != safejs.TypeObject || !x.boolean(x.call(a.root, "contains", el)) {
-		return -1
-	}
-	i, found := 0, -1
-	x.each(x.call(a.root, "querySelectorAll", focusables), func(e safejs.Value) {
-		if found < 0 && e.Equal(el) {
-			found = i
-		}
-		i++
-	})
-	return found
-}
-
-func (a *app) focusAt(i int) safejs.Value {
-	var x jsx
-	if i < 0 {
-		return safejs.Null()
-	}
-	el := x.call(x.call(a.root, "querySelectorAll", focusables), "item", i)
-	if el.Type() != safejs.TypeObject {
-		return safejs.Null()
-	}
-	return el
-}
-
-// switchLanguage re-renders doui's markup in another of the policy's
-// languages, keeping the preferences open if they were.
-func (a *app) switchLanguage(lang string) {
-	var x jsx
-	markup := x.get(x.get(x.get(a.st, "D"), "m"), lang)
-	if markup.Type() != safejs.TypeString || lang == a.lang {
-		return
-	}
-	wasOpen := x.boolean(x.get(a.query("preferences"), "open"))
-	// The opener may be doui's own button, which is about to be replaced by
-	// its twin in the other language.
-	opener, at := a.opener, a.focusIndex(a.opener)
-	a.unlistenDialog() // closing the old dialog must not move focus
-	a.closePreferences()
-	a.lang = lang
-	x.set(a.st, "lang", lang)
-	x.set(a.root, "innerHTML", markup)
-	a.listenDialog()
-	a.render()
-	if at >= 0 {
-		opener = a.focusAt(at)
-	}
-	if wasOpen {
-		a.openPreferences()
-		a.opener = opener
-		btn := x.call(a.root, "querySelector", `[data-doui-action="lang"][data-doui-lang="`+lang+`"]`)
-		if btn.Type() == safejs.TypeObject {
-			x.call(btn, "focus")
-		}
-	}
-}
-
-// listenDialog wires the preferences dialog's close event; called again
-// when the markup is replaced.
+// listenDialog wires the preferences dialog's close event. The dialog
+// element lives as long as the page (a language switch replaces its
+// content, not the element), and so does the listener.
 func (a *app) listenDialog() {
 	var x jsx
 	dlg := a.query("preferences")
 	if dlg.IsUndefined() {
 		return
 	}
-	a.unlistenDialog()
-	fn := a.callback(func([]safejs.Value) { a.restoreFocus() })
-	a.onClose = &fn
-	x.call(dlg, "addEventListener", "close", fn)
-}
-
-// unlistenDialog removes and releases the close listener, so that no event
-// of a replaced dialog ever calls a released function.
-func (a *app) unlistenDialog() {
-	if a.onClose == nil {
-		return
-	}
-	var x jsx
-	// It was added to the dialog now in the markup (listenDialog runs
-	// after every replacement).
-	if dlg := a.query("preferences"); !dlg.IsUndefined() {
-		x.call(dlg, "removeEventListener", "close", *a.onClose)
-	}
-	a.onClose.Release()
-	a.onClose = nil
+	x.call(dlg, "addEventListener", "close", a.callback(func([]safejs.Value) { a.restoreFocus() }))
 }

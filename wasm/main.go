@@ -39,7 +39,6 @@ type app struct {
 	waiting      bool            // an external script of the queue is loading
 	opener       safejs.Value    // what had focus when the preferences opened
 	root         safejs.Value    // the loader's markup root
-	onClose      *safejs.Func    // the preferences dialog's close listener
 }
 
 func newApp() (*app, error) {

@@ -29,7 +29,6 @@
 //   b       L sets when the engine is wanted (it may still wait for load).
 //   failed  L writes: why the engine could not start.
 (function (w, d, D) {
-  'use strict';
   if (w.__doui) return; // loaded twice: the first copy owns the page
   var me = d.currentScript;
   var src = (me && me.src) || location.href;
@@ -98,23 +97,37 @@
   function hook(h) {
     return st.root && st.root.querySelector('[data-doui="' + h + '"]');
   }
+  // morph gives o, and all it holds, the words and attributes of n: the
+  // same markup in another language. Every element stays, so an open
+  // dialog, ticked boxes, focus and where focus goes back on close stay as
+  // they are; state attributes (hidden, open) are left alone.
+  function morph(o, n) {
+    var k = o.childNodes, i;
+    if (o.nodeType == 3) return (o.data = n.data);
+    for (i = o.attributes.length; i--;) if (!n.hasAttribute(k = o.attributes[i].name) && !/^(hidden|open)$/.test(k)) o.removeAttribute(k);
+    for (i = 0; i < n.attributes.length; i++) if (!/^(hidden|open)$/.test(k = n.attributes[i].name)) o.setAttribute(k, n.attributes[i].value);
+    k = o.childNodes;
+    if (k.length != n.childNodes.length) return o.replaceChildren.apply(o, n.childNodes);
+    for (i = 0; i < k.length; i++) morph(k[i], n.childNodes[i]);
+  }
   function act(a, t) {
     var dlg = hook('preferences'), ids = [], l;
     if (a == 'preferences' || a == 'open') {
-      if (dlg && !dlg.open) dlg.showModal(); // focus: the markup's autofocus
+      for (l in D.l) want(l, Object); // the language switch, ready to answer
+      if (dlg && !dlg.open) {
+        dlg.showModal();
+        dlg.querySelector('input:not([disabled])').focus(); // the first choice, not the close button
+      }
     } else if (a == 'close') {
       if (dlg) dlg.close();
     } else if (a == 'lang') {
       l = t.getAttribute('data-doui-lang');
       if (D.m[l] && l != lang) {
-        var open = dlg && dlg.open, hid = hook('banner').hidden;
+        var n = d.createElement('div');
+        n.innerHTML = D.m[l];
+        morph(st.root, n);
         st.lang = lang = l;
-        st.root.innerHTML = D.m[l];
-        hook('banner').hidden = hid;
-        if (open) {
-          hook('preferences').showModal();
-          st.root.querySelector('[data-doui-lang="' + l + '"]').focus();
-        }
+        t.focus();
       }
     } else {
       if (a == 'allow') ids.push(t.getAttribute('data-doui-category'));
@@ -135,8 +148,10 @@
     e.preventDefault();
     var a = t.getAttribute('data-doui-action');
     want(a == 'lang' ? t.getAttribute('data-doui-lang') : lang, function () {
+      // A language switch is the loader's, engine or not: the engine then
+      // only shows its state in the new words.
+      if (!st.e || a == 'lang') act(a, t);
       if (st.e) w.doui.push([a, t]);
-      else act(a, t);
     });
   });
 
@@ -265,8 +280,8 @@
   // A held frame shows, in its own box (so that nothing moves when the
   // frame comes), what it is, who provides it and a button that allows it.
   function frames() {
-    var T = D.t[lang] || D.t[D.d];
-    d.querySelectorAll('iframe[data-consent]:not([data-doui-ph]):not([data-doui-done])').forEach(function (f) {
+    var T = D.t[lang];
+    if (T) d.querySelectorAll('iframe[data-consent]:not([data-doui-ph]):not([data-doui-done])').forEach(function (f) {
       var c = f.getAttribute('data-consent'), h, p, b;
       if (st.granted && st.granted.indexOf(c) >= 0) return;
       try { h = new URL(f.getAttribute('data-src'), location.href).hostname; } catch (e) { h = ''; }
@@ -315,6 +330,7 @@
     if (known) root.querySelector('[data-doui="banner"]').hidden = true;
     d.body.insertBefore(root, d.body.firstChild);
     st.root = root;
+    frames();
   }
   want(lang, function (l) {
     if (d.body) return insert(l);
