@@ -360,3 +360,37 @@ func TestEmbedNoLayoutShift(t *testing.T) {
 		t.Errorf("cumulative layout shift: got %g want 0", cls)
 	}
 }
+
+// The engine arriving while the visitor has the preferences open changes
+// nothing they see: the dialog stays open, their ticks stay, and saving
+// then records them.
+func TestEngineArrivesUnderOpenDialog(t *testing.T) {
+	s := newSite(t, "")
+	ctx := browser(t)
+	release := holdWasm(t, ctx)
+	run(t, ctx,
+		chromedp.Navigate(s.URL+"/"),
+		chromedp.WaitVisible(`[data-doui="banner"]`, chromedp.ByQuery),
+		chromedp.Poll(`document.readyState === 'complete'`, nil),
+		click(`[data-doui="banner"] [data-doui-action="preferences"]`),
+		click(`input[data-doui-category="analytics"]`),
+	)
+	release()
+	run(t, ctx, waitReady(), chromedp.Sleep(200*time.Millisecond))
+	st := earlyNow(t, ctx)
+	if !st.Dialog || strings.Join(st.Checked, ",") != "necessary,analytics" {
+		t.Fatalf("after the engine started: got %+v, want the dialog still open with analytics ticked", st)
+	}
+	var focus string
+	run(t, ctx, chromedp.Evaluate(`document.activeElement.getAttribute('data-doui-category') || ''`, &focus))
+	if focus != "analytics" {
+		t.Errorf("focus after the engine started: got %q want the box the visitor ticked (analytics)", focus)
+	}
+	run(t, ctx, click(`[data-doui="preferences"] [data-doui-action="save"]`), settle())
+	if rec := recordOf(t, ctx); rec[4] != "c" || rec[3] != "analytics" {
+		t.Errorf("record: got method %q granted %q, want c analytics", rec[4], rec[3])
+	}
+	if n := s.tracker.count("/gtag/js"); n != 1 {
+		t.Errorf("analytics after saving it on: got %d want 1", n)
+	}
+}
