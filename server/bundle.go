@@ -234,7 +234,7 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 type categoryView struct {
 	ID, Label, Description string
 	Required               bool
-	Services  []serviceView
+	Services               []serviceView
 }
 
 type serviceView struct {
