@@ -232,6 +232,8 @@ var (
 
 // ownFile names a file as the target's own ("" if it is not): every file
 // from doui's server is doui's; vanilla-cookieconsent's are under /vendor/.
+var douiLoaderRE = regexp.MustCompile(`^/doui(\.[a-z]{2,3})?\.js$`)
+
 func (s *benchSite) ownFile(tg benchTarget, raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -241,7 +243,7 @@ func (s *benchSite) ownFile(tg benchTarget, raw string) string {
 	switch {
 	case tg.doui && origin == s.doui.URL:
 		switch {
-		case u.Path == "/doui.js":
+		case douiLoaderRE.MatchString(u.Path): // /doui.js or /doui.LANG.js
 			return "doui.js"
 		case douiWasmRE.MatchString(u.Path):
 			return "doui.wasm"

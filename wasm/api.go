@@ -142,18 +142,23 @@ func (a *app) checked() []string {
 func (a *app) act(action banner.Action) {
 	dec, rec, eff := banner.Apply(&a.cfg, a.dec, a.ran, action, a.now(), a.id)
 	a.dec = dec
-	a.store(rec)
-	a.carryOut(eff, rec.Method.String())
+	a.carryOut(eff, &rec)
 }
 
-// carryOut does what banner's Effects say, trackers first: a click on
-// "accept" reaches the tracker before any of doui's own DOM work. how is
-// the event's method ("stored" when no choice was made on this page).
-func (a *app) carryOut(eff banner.Effects, how string) {
+// carryOut does what banner's Effects say, and stores rec, the record of
+// the choice made (nil at a start without one). Trackers come first: a
+// click on "accept" reaches the tracker before the record is written and
+// before any of doui's own DOM work.
+func (a *app) carryOut(eff banner.Effects, rec *banner.Record) {
 	var x jsx
 	a.publish(eff)
 	if !eff.Reload {
 		a.activate(eff.Activate)
+	}
+	how := "stored"
+	if rec != nil {
+		a.store(*rec)
+		how = rec.Method.String()
 	}
 	// A choice closes the dialog; the engine's start leaves open what the
 	// visitor opened before it.

@@ -118,25 +118,29 @@ func (a *app) start() {
 			ss.Call("removeItem", "doui-p")
 		}
 	}
-	if made != nil {
-		a.store(*made)
-	}
 	a.root = a.waitRoot()
 	a.render()
 	a.listenDialog()
 	// The runtime's start and the first DOM work are one long task; give
 	// the page a turn before the rest (clicks meanwhile stay queued).
 	a.yield()
-	how := "stored"
-	if made != nil {
-		how = made.Method.String()
-	}
-	a.carryOut(eff, how)
+	a.carryOut(eff, made)
+	a.warm()
 	a.watchAdded()
 	a.installAPI()
 	if x.err != nil {
 		consoleError("doui: " + x.err.Error())
 	}
+}
+
+// warm runs, on throwaway values, the code a click will run: the browser
+// compiles a wasm function at its first call, which put ~10 ms between a
+// click on "accept" and its tracker. Nothing here changes any state:
+// Apply is pure, and no element carries the category "\x00".
+func (a *app) warm() {
+	_, rec, _ := banner.Apply(&a.cfg, a.dec, a.ran, banner.Action{Kind: banner.AcceptAll}, a.now(), a.id)
+	_ = rec.Encode()
+	a.activate([]string{"\x00"})
 }
 
 // yield lets the browser run other tasks (input, paint) and resumes in a
