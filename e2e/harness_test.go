@@ -273,6 +273,14 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
+// eventually polls cond until it holds or 10 s have passed, for positive
+// checks on what a page requests: the check after it says what failed.
+func eventually(cond func() bool) {
+	for deadline := time.Now().Add(10 * time.Second); !cond() && time.Now().Before(deadline); {
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
 // pageAddScript runs src before any page script on every navigation.
 func pageAddScript(ctx context.Context, src string) (page.ScriptIdentifier, error) {
 	return page.AddScriptToEvaluateOnNewDocument(src).Do(ctx)
