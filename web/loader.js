@@ -274,8 +274,11 @@
   new MutationObserver(function (rs) {
     for (var r = 0; r < rs.length; r++)
       for (var n = 0; n < rs[r].addedNodes.length; n++) holdTree(rs[r].addedNodes[n]);
-    frames();
+    // Placeholders read their frame's box, which forces a layout: not on
+    // every batch while the parser runs, once at DOMContentLoaded instead.
+    if (d.readyState != 'loading') frames();
   }).observe(d.documentElement, { childList: true, subtree: true });
+  d.addEventListener('DOMContentLoaded', function () { frames(); });
 
   // A held frame shows, in its own box (so that nothing moves when the
   // frame comes), what it is, who provides it and a button that allows it.
