@@ -1,7 +1,5 @@
 package banner
 
-import "strings"
-
 // PendingMaxAge is how old a pending action may be when the engine gets to
 // it. The loader keeps it across navigations in sessionStorage; ten minutes
 // covers a slow engine on a few pages, while a click from long ago is no
@@ -58,18 +56,9 @@ func DecodePending(s string) (Pending, error) {
 		return Pending{}, errPendingTooLong
 	}
 	var f [4]string
-	rest := s
-	for i := range 3 {
-		j := strings.IndexByte(rest, '.')
-		if j < 0 {
-			return Pending{}, errPendingFields
-		}
-		f[i], rest = rest[:j], rest[j+1:]
-	}
-	if strings.IndexByte(rest, '.') >= 0 {
+	if !splitFields(s, f[:]) {
 		return Pending{}, errPendingFields
 	}
-	f[3] = rest
 
 	if !isToken(f[0], 1, idByte) {
 		return Pending{}, errPendingFingerprint
@@ -81,14 +70,9 @@ func DecodePending(s string) (Pending, error) {
 	if !isToken(f[2], 1, categoryByte) {
 		return Pending{}, errPendingAction
 	}
-	var cats []string
-	if f[3] != "" {
-		cats = strings.Split(f[3], "~")
-		for i, id := range cats {
-			if !ValidCategoryID(id) || contains(cats[:i], id) {
-				return Pending{}, errPendingCategories
-			}
-		}
+	cats, ok := categoryList(f[3])
+	if !ok {
+		return Pending{}, errPendingCategories
 	}
 	return Pending{
 		Fingerprint: f[0],

@@ -131,18 +131,9 @@ func Decode(s string) (Record, error) {
 		return Record{}, errTooLong
 	}
 	var f [6]string
-	rest := s
-	for i := range 5 {
-		j := strings.IndexByte(rest, '.')
-		if j < 0 {
-			return Record{}, errFields
-		}
-		f[i], rest = rest[:j], rest[j+1:]
-	}
-	if strings.IndexByte(rest, '.') >= 0 {
+	if !splitFields(s, f[:]) {
 		return Record{}, errFields
 	}
-	f[5] = rest
 
 	if f[0] != "1" {
 		return Record{}, errVersion
@@ -154,14 +145,9 @@ func Decode(s string) (Record, error) {
 	if !ok {
 		return Record{}, errTime
 	}
-	var granted []string
-	if f[3] != "" {
-		granted = strings.Split(f[3], "~")
-		for i, id := range granted {
-			if !isToken(id, 1, categoryByte) || contains(granted[:i], id) {
-				return Record{}, errCategories
-			}
-		}
+	granted, ok := categoryList(f[3])
+	if !ok {
+		return Record{}, errCategories
 	}
 	if len(f[4]) != 1 || !Method(f[4][0]).valid() {
 		return Record{}, errMethod
@@ -228,6 +214,35 @@ func categoryByte(c byte) bool {
 // bytes of [a-z0-9_-]. policyjson should refuse other ids, since a record
 // holding them would never decode.
 func ValidCategoryID(id string) bool { return isToken(id, 1, categoryByte) }
+
+// splitFields splits s at '.' into exactly len(f) fields, false when it has
+// another number of them. Records and pending actions share the layout.
+func splitFields(s string, f []string) bool {
+	for i := range len(f) - 1 {
+		j := strings.IndexByte(s, '.')
+		if j < 0 {
+			return false
+		}
+		f[i], s = s[:j], s[j+1:]
+	}
+	f[len(f)-1] = s
+	return strings.IndexByte(s, '.') < 0
+}
+
+// categoryList parses category ids joined by '~' ("" is none): each a
+// valid id, none twice.
+func categoryList(s string) ([]string, bool) {
+	if s == "" {
+		return nil, true
+	}
+	ids := strings.Split(s, "~")
+	for i, id := range ids {
+		if !ValidCategoryID(id) || contains(ids[:i], id) {
+			return nil, false
+		}
+	}
+	return ids, true
+}
 
 const base64url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 

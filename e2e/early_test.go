@@ -104,6 +104,19 @@ func checkRecordTime(t *testing.T, rec []string, clickMS float64) {
 	}
 }
 
+// firstLayer clicks the banner's button for action before the engine and
+// checks that it answered at once: banner hidden, status said, the action
+// recorded, the engine not there.
+func firstLayer(action string) func(*testing.T, context.Context) {
+	return func(t *testing.T, ctx context.Context) {
+		run(t, ctx, click(`[data-doui="banner"] [data-doui-action="`+action+`"]`))
+		st := earlyNow(t, ctx)
+		if st.Banner || st.Ready || st.Status == "" || !strings.Contains(st.Pending, "."+action+".") {
+			t.Errorf("right after %s, before the engine: got %+v, want banner hidden, status said, %s recorded, engine not ready", action, st, action)
+		}
+	}
+}
+
 func TestEarlyControlsAnswerAtOnce(t *testing.T) {
 	cases := []struct {
 		name string
@@ -113,28 +126,8 @@ func TestEarlyControlsAnswerAtOnce(t *testing.T) {
 		wantGranted string
 		wantTracker int
 	}{
-		{
-			name: "accept",
-			do: func(t *testing.T, ctx context.Context) {
-				run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`))
-				st := earlyNow(t, ctx)
-				if st.Banner || st.Ready || st.Status == "" || !strings.Contains(st.Pending, ".accept-all.") {
-					t.Errorf("right after accept, before the engine: got %+v, want banner hidden, status said, accept-all recorded, engine not ready", st)
-				}
-			},
-			wantMethod: "a", wantGranted: "analytics~functional~media", wantTracker: 1,
-		},
-		{
-			name: "reject",
-			do: func(t *testing.T, ctx context.Context) {
-				run(t, ctx, click(`[data-doui="banner"] [data-doui-action="reject-all"]`))
-				st := earlyNow(t, ctx)
-				if st.Banner || st.Ready || st.Status == "" || !strings.Contains(st.Pending, ".reject-all.") {
-					t.Errorf("right after reject, before the engine: got %+v", st)
-				}
-			},
-			wantMethod: "r", wantGranted: "", wantTracker: 0,
-		},
+		{name: "accept", do: firstLayer("accept-all"), wantMethod: "a", wantGranted: "analytics~functional~media", wantTracker: 1},
+		{name: "reject", do: firstLayer("reject-all"), wantMethod: "r", wantGranted: "", wantTracker: 0},
 		{
 			name: "preferences-save",
 			do: func(t *testing.T, ctx context.Context) {
