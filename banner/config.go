@@ -12,7 +12,7 @@ type Config struct {
 	// Version is the admin's human version string, shown nowhere in logic.
 	Version string `json:"ver,omitempty"`
 	// LifetimeDays is how long a decision holds before the visitor is asked
-	// again (policy default 182, at most 396).
+	// again (policy default 182, at most 395: 13 months of 365/12 days, rounded down).
 	LifetimeDays int `json:"days"`
 	// GPC says whether a Global Privacy Control signal refuses the
 	// non-required categories.

@@ -16,6 +16,7 @@ func (a *app) activate(categories []string) {
 		return
 	}
 	var x jsx
+	defer x.report("activate")
 	want := map[string]bool{}
 	for _, c := range categories {
 		want[c] = true
@@ -41,14 +42,12 @@ func (a *app) activate(categories []string) {
 		}
 	})
 	a.next()
-	if x.err != nil {
-		consoleError("doui: " + x.err.Error())
-	}
 }
 
 // next activates queued elements until an external script must load first.
 func (a *app) next() {
 	var x jsx
+	defer x.report("next")
 	for !a.waiting && len(a.queue) > 0 && x.err == nil {
 		el := a.queue[0]
 		a.queue = a.queue[1:]
@@ -71,9 +70,6 @@ func (a *app) next() {
 		case "SOURCE":
 			moveAttr(&x, el, "data-src", "src")
 		}
-	}
-	if x.err != nil {
-		consoleError("doui: " + x.err.Error())
 	}
 }
 
@@ -139,8 +135,10 @@ func moveAttr(x *jsx, el safejs.Value, from, to string) {
 // placeholders.)
 func (a *app) watchAdded() {
 	var x jsx
+	defer x.report("watchAdded")
 	fn := a.callback(func(args []safejs.Value) {
 		var x jsx
+		defer x.report("watchAdded (added elements)")
 		var list []string
 		x.each(args[0], func(rec safejs.Value) {
 			x.each(x.get(rec, "addedNodes"), func(n safejs.Value) {

@@ -49,6 +49,7 @@ func (a *app) returning(fn func(args []safejs.Value) any) safejs.Func {
 // so they are never released.
 func (a *app) installAPI() {
 	var x jsx
+	defer x.report("installAPI")
 	queued := x.get(a.win, "doui")
 	api, err := safejs.ValueOf(map[string]any{})
 	if err != nil {
@@ -82,15 +83,13 @@ func (a *app) installAPI() {
 	x.set(api, "ready", true)
 	x.set(a.win, "doui", api)
 	x.each(queued, func(cmd safejs.Value) { a.command(cmd) })
-	if x.err != nil {
-		consoleError("doui: " + x.err.Error())
-	}
 }
 
 // command runs one queued command: [action, element?], or a function
 // (called once doui is ready, like gtag's queue).
 func (a *app) command(cmd safejs.Value) {
 	var x jsx
+	defer x.report("command")
 	if cmd.Type() == safejs.TypeFunction {
 		cmd.Invoke()
 		return
@@ -129,6 +128,7 @@ func (a *app) command(cmd safejs.Value) {
 // checked lists the categories switched on in the preferences.
 func (a *app) checked() []string {
 	var x jsx
+	defer x.report("checked")
 	var out []string
 	x.each(x.call(a.root, "querySelectorAll", "input[data-doui-category]"), func(el safejs.Value) {
 		if x.boolean(x.get(el, "checked")) {
@@ -151,6 +151,7 @@ func (a *app) act(action banner.Action) {
 // before any of doui's own DOM work.
 func (a *app) carryOut(eff banner.Effects, rec *banner.Record) {
 	var x jsx
+	defer x.report("carryOut")
 	a.publish(eff)
 	if !eff.Reload {
 		a.activate(eff.Activate)
@@ -181,6 +182,7 @@ func (a *app) carryOut(eff banner.Effects, rec *banner.Record) {
 // Mode and Tag Manager, as far as eff says.
 func (a *app) publish(eff banner.Effects) {
 	var x jsx
+	defer x.report("publish")
 	x.set(a.st, "granted", array(eff.Granted))
 	for _, f := range eff.GADisable {
 		x.set(a.win, "ga-disable-"+f.ID, f.Disable)
@@ -206,6 +208,7 @@ func (a *app) publish(eff banner.Effects) {
 // asked again on the next one, which fails closed.
 func (a *app) store(rec banner.Record) {
 	var x jsx
+	defer x.report("store")
 	v := rec.Encode()
 	cookie := "doui=" + v + "; Path=/; Max-Age=" + strconv.Itoa(a.cfg.LifetimeDays*86400) + "; SameSite=Lax"
 	if x.str(x.get(x.get(a.win, "location"), "protocol")) == "https:" {
@@ -249,6 +252,7 @@ func (a *app) deleteCookies(cookies []banner.Cookie) {
 		return
 	}
 	var x jsx
+	defer x.report("deleteCookies")
 	loc := x.get(a.win, "location")
 	host, path := x.str(x.get(loc, "hostname")), x.str(x.get(loc, "pathname"))
 	var present []string
@@ -281,6 +285,7 @@ func (a *app) deleteCookies(cookies []banner.Cookie) {
 // announce tells screen-reader users what was saved (a polite live region).
 func (a *app) announce(granted []string) {
 	var x jsx
+	defer x.report("announce")
 	msg := a.text("saved") + " "
 	var labels []string
 	for _, id := range granted {
@@ -299,12 +304,14 @@ func (a *app) announce(granted []string) {
 // text is one of the interface strings the server put into doui.js.
 func (a *app) text(key string) string {
 	var x jsx
+	defer x.report("text")
 	return x.str(x.get(x.get(x.get(x.get(x.get(a.st, "D"), "e"), "t"), a.lang), key))
 }
 
 // dispatch fires doui:consent on window with the granted categories.
 func (a *app) dispatch(how string) {
 	var x jsx
+	defer x.report("dispatch")
 	ctor := x.get(a.win, "CustomEvent")
 	detail := map[string]any{"granted": array(a.dec.Granted), "method": how, "gpc": a.dec.GPC, "fingerprint": a.cfg.Fingerprint}
 	ev, err := ctor.New("doui:consent", map[string]any{"detail": detail})
@@ -318,6 +325,7 @@ func (a *app) dispatch(how string) {
 // focus moves in, Tab stays in, Escape closes) and remembers what had focus.
 func (a *app) openPreferences() {
 	var x jsx
+	defer x.report("openPreferences")
 	dlg := a.query("preferences")
 	if dlg.IsUndefined() || x.boolean(x.get(dlg, "open")) {
 		return
@@ -330,13 +338,11 @@ func (a *app) openPreferences() {
 	if first.Type() == safejs.TypeObject {
 		x.call(first, "focus")
 	}
-	if x.err != nil {
-		consoleError("doui: " + x.err.Error())
-	}
 }
 
 func (a *app) closePreferences() {
 	var x jsx
+	defer x.report("closePreferences")
 	dlg := a.query("preferences")
 	if dlg.IsUndefined() || !x.boolean(x.get(dlg, "open")) {
 		return
@@ -350,6 +356,7 @@ func (a *app) closePreferences() {
 // shown; otherwise the browser puts it back at the start of the page.
 func (a *app) restoreFocus() {
 	var x jsx
+	defer x.report("restoreFocus")
 	if a.opener.Type() == safejs.TypeObject && x.boolean(x.get(a.opener, "isConnected")) && x.boolean(x.call(a.opener, "checkVisibility")) {
 		x.call(a.opener, "focus")
 	} else if re := a.query("reopen"); !re.IsUndefined() && !x.boolean(x.get(re, "hidden")) {
@@ -363,6 +370,7 @@ func (a *app) restoreFocus() {
 // content, not the element), and so does the listener.
 func (a *app) listenDialog() {
 	var x jsx
+	defer x.report("listenDialog")
 	dlg := a.query("preferences")
 	if dlg.IsUndefined() {
 		return

@@ -3,11 +3,15 @@
 package main
 
 import (
+	"go/ast"
 	"go/build/constraint"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -103,4 +107,90 @@ func TestNoConsentRules(t *testing.T) {
 	if checked < 3 {
 		t.Fatalf("checked %d files, want wasm's sources", checked)
 	}
+}
+
+// TestJSXErrorsAreRead holds that every function (or func literal) that
+// makes a jsx either reports its error (x.report) or reads x.err: a sticky
+// error nobody looks at is a DOM failure nobody hears of.
+func TestJSXErrorsAreRead(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	checked := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			var body *ast.BlockStmt
+			switch fn := n.(type) {
+			case *ast.FuncDecl:
+				body = fn.Body
+			case *ast.FuncLit:
+				body = fn.Body
+			}
+			if body == nil {
+				return true
+			}
+			for _, v := range jsxVars(body) {
+				checked++
+				if !readsErr(body, v) {
+					t.Errorf("%s: %s is a jsx whose error is never read: defer %s.report(...) or check %s.err", fset.Position(body.Lbrace), v, v, v)
+				}
+			}
+			return true
+		})
+	}
+	if checked == 0 {
+		t.Fatal("found no jsx variable at all: the test looks in the wrong place")
+	}
+}
+
+// jsxVars names the variables declared `var v jsx` directly in body (not in
+// nested func literals, which are checked on their own).
+func jsxVars(body *ast.BlockStmt) []string {
+	var out []string
+	for _, st := range body.List {
+		d, ok := st.(*ast.DeclStmt)
+		if !ok {
+			continue
+		}
+		g, ok := d.Decl.(*ast.GenDecl)
+		if !ok {
+			continue
+		}
+		for _, sp := range g.Specs {
+			vs, ok := sp.(*ast.ValueSpec)
+			if id, isIdent := vs.Type.(*ast.Ident); ok && isIdent && id.Name == "jsx" {
+				for _, n := range vs.Names {
+					out = append(out, n.Name)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// readsErr reports whether body mentions v.err or v.report, outside nested
+// func literals that declare their own v.
+func readsErr(body *ast.BlockStmt, v string) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if lit, ok := n.(*ast.FuncLit); ok && slices.Contains(jsxVars(lit.Body), v) {
+			return false
+		}
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok && id.Name == v && (sel.Sel.Name == "err" || sel.Sel.Name == "report") {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }

@@ -12,6 +12,18 @@ import (
 // no-op returning undefined.
 type jsx struct{ err error }
 
+// report writes the first error, if any, to console.error, naming where it
+// happened. Every function that makes a jsx reports it (a deferred
+// x.report) or reads x.err itself; TestJSXErrorsAreRead holds that. After
+// an error the function's remaining calls are skipped (a tracker not
+// activated, a record not stored: the page stays as closed as it was), and
+// without the report the site's developer would never learn why.
+func (x *jsx) report(where string) {
+	if x.err != nil {
+		consoleError("doui: " + where + ": " + x.err.Error())
+	}
+}
+
 func (x *jsx) get(v safejs.Value, p string) safejs.Value {
 	if x.err != nil {
 		return safejs.Undefined()

@@ -99,6 +99,7 @@ func readConfig(x *jsx, c safejs.Value) banner.Config {
 // nothing stored runs before it is taken into account.
 func (a *app) start() {
 	var x jsx
+	defer x.report("start")
 	var rec *banner.Record
 	if r, err := banner.Decode(x.str(x.get(a.st, "rec"))); err == nil {
 		rec = &r
@@ -128,9 +129,6 @@ func (a *app) start() {
 	a.warm()
 	a.watchAdded()
 	a.installAPI()
-	if x.err != nil {
-		consoleError("doui: " + x.err.Error())
-	}
 }
 
 // warm runs, on throwaway values, the code a click will run: the browser
@@ -162,12 +160,15 @@ func (a *app) yield() {
 // wasm won the race, render() is repeated when the root appears.
 func (a *app) waitRoot() safejs.Value {
 	var x jsx
+	defer x.report("waitRoot")
 	root := x.get(a.st, "root")
 	if !root.IsUndefined() && !root.IsNull() {
 		return root
 	}
 	var fn safejs.Func
 	fn = a.callback(func([]safejs.Value) {
+		var x jsx
+		defer x.report("waitRoot (DOMContentLoaded)")
 		r := x.get(a.st, "root")
 		if r.IsUndefined() || r.IsNull() {
 			return
@@ -188,6 +189,7 @@ func (a *app) render() {
 		return
 	}
 	var x jsx
+	defer x.report("render")
 	view := banner.MakeView(&a.cfg, a.dec)
 	x.set(a.query("banner"), "hidden", !view.ShowBanner)
 	x.each(x.call(a.root, "querySelectorAll", `[data-doui="gpc-note"]`), func(el safejs.Value) {
@@ -211,6 +213,7 @@ func (a *app) render() {
 
 func (a *app) setToggles(view banner.View) {
 	var x jsx
+	defer x.report("setToggles")
 	for _, t := range view.Toggles {
 		el := x.call(a.root, "querySelector", `input[data-doui-category="`+t.ID+`"]`)
 		if el.IsNull() || el.IsUndefined() {
