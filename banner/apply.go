@@ -84,8 +84,10 @@ type Effects struct {
 	// GADisable holds a flag for every measurement id in the config, always,
 	// so that the flags the loader set are confirmed or lifted.
 	GADisable []GAFlag
-	// Reload is true when a category refused now already ran scripts on this
-	// page: only a reload unloads them.
+	// Reload is true when a category granted on this page is refused now.
+	// Anything may have run under the grant: an element doui activated, a
+	// tag another script inserted that the host blocker let through, code
+	// that read doui.consent(). Only a reload unloads it.
 	Reload bool
 }
 
@@ -111,8 +113,7 @@ func Start(c *Config, r *Record, s Signals, now Millis) (Decision, Effects) {
 }
 
 // Apply carries out action a. prev is the Decision in force before it (from
-// Start or the previous Apply); ran lists the categories of which at least
-// one element was actually activated on this page.
+// Start, Begin, Sync or the previous Apply).
 //
 // id is stored as the record's consent id unchanged: pass the previous
 // record's ID when there is one, so that a visitor's successive decisions
@@ -124,7 +125,7 @@ func Start(c *Config, r *Record, s Signals, now Millis) (Decision, Effects) {
 // Effects, which always update Consent Mode and notify. The Decision's
 // Granted is a copy of the Effects'. An unknown action kind refuses
 // everything, like RejectAll.
-func Apply(c *Config, prev Decision, ran []string, a Action, now Millis, id string) (Decision, Record, Effects) {
+func Apply(c *Config, prev Decision, a Action, now Millis, id string) (Decision, Record, Effects) {
 	method := MethodRejectAll
 	switch a.Kind {
 	case AcceptAll:
@@ -155,11 +156,7 @@ func Apply(c *Config, prev Decision, ran []string, a Action, now Millis, id stri
 			e.Deactivate = append(e.Deactivate, cat.ID)
 		}
 	}
-	for _, cat := range ran {
-		if !contains(e.Granted, cat) {
-			e.Reload = true
-		}
-	}
+	e.Reload = len(e.Deactivate) > 0
 	e.DeleteCookies = RefusedCookies(c, e.Granted)
 	e.ConsentMode = ConsentMode(c, e.Granted)
 	e.Notify = true

@@ -11,7 +11,7 @@ func TestApply(t *testing.T) {
 	all := []string{"necessary", "analytics", "marketing", "media"}
 	tests := []struct {
 		name        string
-		prev, ran   []string // prev is the Granted of the Decision in force
+		prev        []string // the Granted of the Decision in force
 		a           Action
 		wantGranted []string // Effects.Granted
 		wantAct     []string
@@ -19,61 +19,60 @@ func TestApply(t *testing.T) {
 		wantReload  bool
 		wantMethod  Method
 	}{
-		{"accept all on first visit", required, nil, Action{Kind: AcceptAll},
+		{"accept all on first visit", required, Action{Kind: AcceptAll},
 			all, []string{"analytics", "marketing", "media"}, nil, false, MethodAcceptAll},
-		{"reject all on first visit", required, nil, Action{Kind: RejectAll},
+		{"reject all on first visit", required, Action{Kind: RejectAll},
 			required, nil, nil, false, MethodRejectAll},
-		{"save some", required, nil, Action{Kind: Save, Categories: []string{"media", "analytics"}},
+		{"save some", required, Action{Kind: Save, Categories: []string{"media", "analytics"}},
 			[]string{"necessary", "analytics", "media"}, []string{"analytics", "media"}, nil, false, MethodCustom},
-		{"save nothing", required, nil, Action{Kind: Save},
+		{"save nothing", required, Action{Kind: Save},
 			required, nil, nil, false, MethodCustom},
-		{"save drops unknown ids", required, nil, Action{Kind: Save, Categories: []string{"tracking", "media", "Analytics"}},
+		{"save drops unknown ids", required, Action{Kind: Save, Categories: []string{"tracking", "media", "Analytics"}},
 			[]string{"necessary", "media"}, []string{"media"}, nil, false, MethodCustom},
-		{"required cannot be refused", all, nil, Action{Kind: Save, Categories: []string{"media"}},
-			[]string{"necessary", "media"}, nil, []string{"analytics", "marketing"}, false, MethodCustom},
-		{"withdraw after accept, analytics ran: reload", all, []string{"necessary", "analytics"}, Action{Kind: Withdraw},
+		{"required cannot be refused", all, Action{Kind: Save, Categories: []string{"media"}},
+			[]string{"necessary", "media"}, nil, []string{"analytics", "marketing"}, true, MethodCustom},
+		// Anything may have run under a grant (an element doui activated, a
+		// tag a script inserted that the blocker let through, code that read
+		// doui.consent()): refusing it reloads.
+		{"withdraw after accept: reload", all, Action{Kind: Withdraw},
 			required, nil, []string{"analytics", "marketing", "media"}, true, MethodWithdraw},
-		{"withdraw after accept, nothing ran: no reload", all, nil, Action{Kind: Withdraw},
-			required, nil, []string{"analytics", "marketing", "media"}, false, MethodWithdraw},
-		{"withdraw after accept, only required ran: no reload", all, []string{"necessary"}, Action{Kind: Withdraw},
-			required, nil, []string{"analytics", "marketing", "media"}, false, MethodWithdraw},
-		{"withdraw before anything", required, nil, Action{Kind: Withdraw},
+		{"withdraw before anything", required, Action{Kind: Withdraw},
 			required, nil, nil, false, MethodWithdraw},
-		{"narrowing keeps what ran and stays granted", all, []string{"media"}, Action{Kind: Save, Categories: []string{"media"}},
-			[]string{"necessary", "media"}, nil, []string{"analytics", "marketing"}, false, MethodCustom},
-		{"narrowing refuses what ran: reload", all, []string{"media"}, Action{Kind: Save, Categories: []string{"analytics"}},
+		{"narrowing: reload", all, Action{Kind: Save, Categories: []string{"analytics"}},
 			[]string{"necessary", "analytics"}, nil, []string{"marketing", "media"}, true, MethodCustom},
-		{"accept again changes nothing", all, all, Action{Kind: AcceptAll},
+		{"widening: no reload", []string{"necessary", "media"}, Action{Kind: Save, Categories: []string{"analytics", "media"}},
+			[]string{"necessary", "analytics", "media"}, []string{"analytics"}, nil, false, MethodCustom},
+		{"accept again changes nothing", all, Action{Kind: AcceptAll},
 			all, nil, nil, false, MethodAcceptAll},
-		{"prev without required activates it", nil, nil, Action{Kind: RejectAll},
+		{"prev without required activates it", nil, Action{Kind: RejectAll},
 			required, required, nil, false, MethodRejectAll},
-		{"unknown prev ids ignored", []string{"necessary", "ads"}, nil, Action{Kind: RejectAll},
+		{"unknown prev ids ignored", []string{"necessary", "ads"}, Action{Kind: RejectAll},
 			required, nil, nil, false, MethodRejectAll},
-		{"unknown kind refuses", all, nil, Action{Kind: 99, Categories: []string{"analytics"}},
-			required, nil, []string{"analytics", "marketing", "media"}, false, MethodRejectAll},
+		{"unknown kind refuses", all, Action{Kind: 99, Categories: []string{"analytics"}},
+			required, nil, []string{"analytics", "marketing", "media"}, true, MethodRejectAll},
 
-		{"allow on first visit", required, nil, Action{Kind: Allow, Categories: []string{"media"}},
+		{"allow on first visit", required, Action{Kind: Allow, Categories: []string{"media"}},
 			[]string{"necessary", "media"}, []string{"media"}, nil, false, MethodCustom},
-		{"allow adds to what prev granted", []string{"necessary", "analytics"}, []string{"analytics"}, Action{Kind: Allow, Categories: []string{"media"}},
+		{"allow adds to what prev granted", []string{"necessary", "analytics"}, Action{Kind: Allow, Categories: []string{"media"}},
 			[]string{"necessary", "analytics", "media"}, []string{"media"}, nil, false, MethodCustom},
-		{"allow several", required, nil, Action{Kind: Allow, Categories: []string{"marketing", "analytics"}},
+		{"allow several", required, Action{Kind: Allow, Categories: []string{"marketing", "analytics"}},
 			[]string{"necessary", "analytics", "marketing"}, []string{"analytics", "marketing"}, nil, false, MethodCustom},
-		{"allow what is granted changes nothing", all, all, Action{Kind: Allow, Categories: []string{"media"}},
+		{"allow what is granted changes nothing", all, Action{Kind: Allow, Categories: []string{"media"}},
 			all, nil, nil, false, MethodCustom},
-		{"allow nothing keeps prev", []string{"necessary", "marketing"}, nil, Action{Kind: Allow},
+		{"allow nothing keeps prev", []string{"necessary", "marketing"}, Action{Kind: Allow},
 			[]string{"necessary", "marketing"}, nil, nil, false, MethodCustom},
-		{"allow a required id adds nothing", required, nil, Action{Kind: Allow, Categories: []string{"necessary"}},
+		{"allow a required id adds nothing", required, Action{Kind: Allow, Categories: []string{"necessary"}},
 			required, nil, nil, false, MethodCustom},
-		{"allow drops unknown ids", required, nil, Action{Kind: Allow, Categories: []string{"ads", "Media", "media"}},
+		{"allow drops unknown ids", required, Action{Kind: Allow, Categories: []string{"ads", "Media", "media"}},
 			[]string{"necessary", "media"}, []string{"media"}, nil, false, MethodCustom},
-		{"allow keeps unknown prev ids out", []string{"necessary", "ads"}, nil, Action{Kind: Allow, Categories: []string{"media"}},
+		{"allow keeps unknown prev ids out", []string{"necessary", "ads"}, Action{Kind: Allow, Categories: []string{"media"}},
 			[]string{"necessary", "media"}, []string{"media"}, nil, false, MethodCustom},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := testConfig()
 			prev := Decision{Granted: tt.prev, Reason: ReasonValid}
-			d, r, e := Apply(c, prev, tt.ran, tt.a, now, testID)
+			d, r, e := Apply(c, prev, tt.a, now, testID)
 			if !slices.Equal(e.Granted, tt.wantGranted) {
 				t.Errorf("Granted: got %q want %q", e.Granted, tt.wantGranted)
 			}
@@ -138,7 +137,7 @@ func TestApplyDecision(t *testing.T) {
 		for _, name := range []string{"accept-all", "reject-all", "save", "withdraw", "allow"} {
 			t.Run(prev.name+" then "+name, func(t *testing.T) {
 				a, _ := ParseAction(name, []string{"media"})
-				d, _, e := Apply(c, prev.d, nil, a, now, testID)
+				d, _, e := Apply(c, prev.d, a, now, testID)
 				want := Decision{Granted: e.Granted, Reason: ReasonValid}
 				if !sameDecision(d, want) {
 					t.Errorf("got %+v want %+v", d, want)
@@ -274,7 +273,7 @@ func TestParseAction(t *testing.T) {
 
 func TestApplyRecord(t *testing.T) {
 	at := now + 999 // the last millisecond of 12:00:00
-	_, r, _ := Apply(testConfig(), Decision{}, nil, Action{Kind: AcceptAll}, at, testID)
+	_, r, _ := Apply(testConfig(), Decision{}, Action{Kind: AcceptAll}, at, testID)
 	want := Record{
 		Version:     RecordVersion,
 		Fingerprint: "fp1",
@@ -291,7 +290,7 @@ func TestApplyRecord(t *testing.T) {
 func TestApplyEffects(t *testing.T) {
 	c := testConfig()
 	all := Decision{Granted: []string{"necessary", "analytics", "marketing", "media"}, Reason: ReasonValid}
-	_, _, e := Apply(c, all, nil, Action{Kind: Save, Categories: []string{"analytics"}}, now, testID)
+	_, _, e := Apply(c, all, Action{Kind: Save, Categories: []string{"analytics"}}, now, testID)
 	// _ga is also listed by analytics, which stays granted: keep it.
 	if want := []Cookie{{Name: "_gcl_au"}}; !slices.Equal(e.DeleteCookies, want) {
 		t.Errorf("DeleteCookies: got %+v want %+v", e.DeleteCookies, want)

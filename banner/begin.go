@@ -24,8 +24,9 @@ func Begin(c *Config, r *Record, pending string, s Signals, now Millis, id strin
 	if !ok {
 		return d, nil, e
 	}
-	d, rec, e := Apply(c, d, nil, a, at, id)
+	d, rec, e := Apply(c, d, a, at, id)
 	e.Activate = d.Granted
 	e.Deactivate = nil
+	e.Reload = false
 	return d, &rec, e
 }

@@ -16,11 +16,10 @@ func BenchmarkDecide(b *testing.B) {
 func BenchmarkApply(b *testing.B) {
 	c := testConfig()
 	prev := Decision{Granted: []string{"necessary", "analytics", "marketing", "media"}, Reason: ReasonValid}
-	ran := []string{"analytics"}
 	a := Action{Kind: Save, Categories: []string{"media"}}
 	b.ReportAllocs()
 	for b.Loop() {
-		Apply(c, prev, ran, a, now, testID)
+		Apply(c, prev, a, now, testID)
 	}
 }
 

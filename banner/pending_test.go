@@ -224,7 +224,7 @@ func TestResumeFlow(t *testing.T) {
 	if !ok {
 		t.Fatalf("Resume(%q) without a record: got ok=false want true", s)
 	}
-	_, r, e := Apply(c, d, nil, a, at, testID)
+	_, r, e := Apply(c, d, a, at, testID)
 	if want := []string{"necessary", "media"}; !slices.Equal(e.Granted, want) {
 		t.Errorf("Granted: got %q want %q", e.Granted, want)
 	}
@@ -277,7 +277,7 @@ func FuzzDecodePending(f *testing.F) {
 		if !ok {
 			return
 		}
-		_, r, e := Apply(c, Decision{}, nil, a, at, testID)
+		_, r, e := Apply(c, Decision{}, a, at, testID)
 		for _, id := range e.Granted {
 			if _, ok := c.Category(id); !ok {
 				t.Fatalf("Apply of %q granted unknown category %q", s, id)

@@ -21,16 +21,10 @@ func (a *app) activate(categories []string) {
 	for _, c := range categories {
 		want[c] = true
 	}
-	// a.ran is what banner needs to know whether a refusal must reload:
-	// the categories of the elements actually run here.
 	take := func(el safejs.Value) {
-		cat := x.attr(el, "data-consent")
-		if want[cat] && x.attr(el, "data-doui-done") == "" {
+		if want[x.attr(el, "data-consent")] && x.attr(el, "data-doui-done") == "" {
 			x.call(el, "setAttribute", "data-doui-done", "1")
 			a.queue = append(a.queue, el)
-			if !contains(a.ran, cat) {
-				a.ran = append(a.ran, cat)
-			}
 		}
 	}
 	x.each(x.call(a.doc, "querySelectorAll", "[data-consent]"), take)

@@ -140,7 +140,7 @@ func (a *app) checked() []string {
 
 // act applies a visitor's action, taken now, and carries out its effects.
 func (a *app) act(action banner.Action) {
-	dec, rec, eff := banner.Apply(&a.cfg, a.dec, a.ran, action, a.now(), a.id)
+	dec, rec, eff := banner.Apply(&a.cfg, a.dec, action, a.now(), a.id)
 	a.dec = dec
 	a.carryOut(eff, &rec)
 }
@@ -203,16 +203,21 @@ func (a *app) publish(eff banner.Effects) {
 	}
 }
 
-// store writes the record to the doui cookie and its localStorage mirror.
-// If both are blocked the choice holds for this page and the visitor is
-// asked again on the next one, which fails closed.
+// store writes the record to the cookie and its localStorage mirror. On
+// https the cookie is __Host-doui: the browser refuses one set with a
+// Domain or a Path other than /, so no sibling subdomain or other path can
+// plant or shadow it (the loader reads only that one, then localStorage).
+// On http it is doui, for the site's server to read; doui itself reads the
+// mirror there. If both are blocked the choice holds for this page and the
+// visitor is asked again on the next one, which fails closed.
 func (a *app) store(rec banner.Record) {
 	var x jsx
 	defer x.report("store")
 	v := rec.Encode()
+	a.stored = v
 	cookie := "doui=" + v + "; Path=/; Max-Age=" + strconv.Itoa(a.cfg.LifetimeDays*86400) + "; SameSite=Lax"
 	if x.str(x.get(x.get(a.win, "location"), "protocol")) == "https:" {
-		cookie += "; Secure"
+		cookie = "__Host-" + cookie + "; Secure"
 	}
 	a.setCookie(cookie)
 	ls := a.storageGet(a.win, "localStorage")

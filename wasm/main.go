@@ -34,7 +34,7 @@ type app struct {
 	lang         string
 	dec          banner.Decision // the decision in force on this page
 	id           string          // consent id of the stored record, kept across changes
-	ran          []string        // categories whose elements were activated on this page
+	stored       string          // the stored record as this page last read or wrote it
 	queue        []safejs.Value  // elements waiting to be activated, in document order
 	waiting      bool            // an external script of the queue is loading
 	opener       safejs.Value    // what had focus when the preferences opened
@@ -101,7 +101,8 @@ func (a *app) start() {
 	var x jsx
 	defer x.report("start")
 	var rec *banner.Record
-	if r, err := banner.Decode(x.str(x.get(a.st, "rec"))); err == nil {
+	a.stored = x.str(x.get(a.st, "rec"))
+	if r, err := banner.Decode(a.stored); err == nil {
 		rec = &r
 		a.id = r.ID
 	}
@@ -128,7 +129,9 @@ func (a *app) start() {
 	a.carryOut(eff, made)
 	a.warm()
 	a.watchAdded()
+	a.watchStored()
 	a.installAPI()
+	a.checkPlacement()
 }
 
 // warm runs, on throwaway values, the code a click will run: the browser
@@ -136,7 +139,7 @@ func (a *app) start() {
 // click on "accept" and its tracker. Nothing here changes any state:
 // Apply is pure, and no element carries the category "\x00".
 func (a *app) warm() {
-	_, rec, _ := banner.Apply(&a.cfg, a.dec, a.ran, banner.Action{Kind: banner.AcceptAll}, a.now(), a.id)
+	_, rec, _ := banner.Apply(&a.cfg, a.dec, banner.Action{Kind: banner.AcceptAll}, a.now(), a.id)
 	_ = rec.Encode()
 	a.activate([]string{"\x00"})
 }

@@ -17,7 +17,8 @@
 //   D       L writes: what the server filled in (c config, m markup and t
 //           texts of the language d it carries, l every language's file,
 //           w/x/e the engine's URLs, then e its data); W reads e, m.
-//   rec     L writes: the stored record, raw (cookie, else localStorage).
+//   rec     L writes: the stored record, raw (__Host-doui cookie, else
+//           localStorage).
 //   p       L writes: the recorded action, raw: fp.ms.action.ids (see
 //           banner.DecodePending); W reads it once at start and removes it.
 //   lang    L writes the language picked; L or W rewrites it on a switch.
@@ -28,12 +29,15 @@
 //           placeholders read it.
 //   b       L sets when the engine is wanted (it may still wait for load).
 //   failed  L writes: why the engine could not start.
+//   read    L writes: a function returning the stored record, raw; W calls
+//           it when the record may have changed (other tab, back button).
+//   s       L writes: its own <script> element; W checks its placement.
 (function (w, d, D) {
   if (w.__doui) return; // loaded twice: the first copy owns the page
   var me = d.currentScript;
   var src = (me && me.src) || location.href;
   var cfg = D.c;
-  var st = (w.__doui = { D: D, held: [] });
+  var st = (w.__doui = { D: D, held: [], s: me });
 
   // The GA opt-out flags, then Consent Mode v2 defaults (all denied), before
   // any Google tag can run.
@@ -48,16 +52,21 @@
   // cookie was cleared; and an action recorded on an earlier page of this
   // tab that no engine has carried out yet. Only their fingerprint fields
   // are read here. Storage throws where it is blocked: then there is none.
-  var rec = '', ss;
-  try {
-    var m = d.cookie.match(/(?:^|;\s*)doui=([^;]*)/);
-    rec = m ? m[1] : localStorage.getItem('doui') || '';
-  } catch (e) {}
+  // On https the cookie is __Host-doui, which no other subdomain or path
+  // can set; a plain doui cookie (http, or planted) is never read. The
+  // engine reads through st.read too, when the record changes under a
+  // running page.
+  function read() {
+    try {
+      var m = d.cookie.match(/(?:^|;\s*)__Host-doui=([^;]*)/);
+      return m ? m[1] : localStorage.getItem('doui') || '';
+    } catch (e) { return ''; }
+  }
+  var rec = st.rec = (st.read = read)(), ss;
   try {
     ss = sessionStorage;
     st.p = ss.getItem('doui-p') || '';
   } catch (e) {}
-  st.rec = rec;
   var known = rec.split('.')[1] === cfg.fp || (st.p || '').split('.')[0] === cfg.fp;
 
   // Language: the snippet's data-lang, the page's <html lang>, the browser's,
@@ -72,7 +81,7 @@
   st.lang = lang = lang || D.d;
   function want(l, then) {
     if (D.m[l]) return then(l);
-    fetch(new URL(D.l[l], src), { mode: 'cors', credentials: 'omit' }).then(function (r) { return r.json(); }).then(function (v) {
+    fetch(new URL(D.l[l], src)).then(function (r) { return r.json(); }).then(function (v) {
       D.m[l] = v.m;
       D.t[l] = v.t;
       then(l);
@@ -143,10 +152,14 @@
     boot();
   }
   d.addEventListener('click', function (e) {
-    var t = e.target.closest && e.target.closest('[data-doui-action]');
+    var t = e.target.closest && e.target.closest('[data-doui-action]'), a;
     if (!t || t.disabled || !st.root) return;
+    a = t.getAttribute('data-doui-action');
+    // Only the visitor's own click on doui's own controls counts: a link
+    // in user content, or a script's el.click(), may open the preferences,
+    // never make a choice.
+    if (a != 'preferences' && !(e.isTrusted && (st.root.contains(t) || t.doui))) return;
     e.preventDefault();
-    var a = t.getAttribute('data-doui-action');
     want(a == 'lang' ? t.getAttribute('data-doui-lang') : lang, function () {
       // A language switch is the loader's, engine or not: the engine then
       // only shows its state in the new words.
@@ -301,6 +314,7 @@
       b.className = 'doui-btn';
       b.setAttribute('data-doui-action', 'allow');
       b.setAttribute('data-doui-category', c);
+      b.doui = 1; // doui's own: markup cannot forge a property
       b.textContent = T.embedAllow.replace('{category}', T['cat:' + c]);
       if (h[1]) {
         b = p.appendChild(d.createElement('a'));
@@ -361,11 +375,11 @@
       w.addEventListener('load', function () { later(function () { st.b = 0; boot(1); }); });
       return;
     }
-    var wasm = WebAssembly.compileStreaming(fetch(new URL(D.w, src), { mode: 'cors', credentials: 'omit', priority: now == 2 ? 'high' : 'low' }));
+    var wasm = WebAssembly.compileStreaming(fetch(new URL(D.w, src), { priority: now == 2 ? 'high' : 'low' }));
     var x = d.createElement('script');
     x.src = new URL(D.x, src);
     x.crossOrigin = 'anonymous';
-    var data = fetch(new URL(D.e, src), { mode: 'cors', credentials: 'omit' }).then(function (r) { return r.json(); });
+    var data = fetch(new URL(D.e, src)).then(function (r) { return r.json(); });
     Promise.all([wasm, data.then(function (v) { D.e = v; }), new Promise(function (ok, ko) { x.onload = ok; x.onerror = ko; })]).then(function (v) {
       later(function () {
         var go = new Go();
