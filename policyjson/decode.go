@@ -14,6 +14,8 @@ type parser struct {
 	file string
 	data []byte
 	errs Errors
+	// warns are what lint finds in a valid policy.
+	warns Errors
 	// pos maps the path of every value present in the file to its offset,
 	// keyPos the path of every object member to its key's offset.
 	pos, keyPos map[string]int

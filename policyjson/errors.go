@@ -18,11 +18,16 @@ type Error struct {
 	// empty for the document itself.
 	Path string
 	Msg  string
+	// Warning marks what Check reports about a valid policy: something
+	// that looks unfinished (a placeholder, a missing contact), which the
+	// admin should see but which does not stop the policy being served.
+	Warning bool
 
 	off int // byte offset, for sorting
 }
 
-// Error formats the problem as FILE:LINE:COL: PATH: MESSAGE.
+// Error formats the problem as FILE:LINE:COL: PATH: MESSAGE, and a warning
+// as FILE:LINE:COL: warning: PATH: MESSAGE.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
@@ -30,6 +35,9 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Col)
 	}
 	b.WriteString(": ")
+	if e.Warning {
+		b.WriteString("warning: ")
+	}
 	if e.Path != "" {
 		b.WriteString(e.Path)
 		b.WriteString(": ")
@@ -38,7 +46,8 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Errors is every problem found in one policy file, in file order.
+// Errors is every problem (or every warning) found in one policy file, in
+// file order.
 type Errors []*Error
 
 // Error prints one problem per line.

@@ -24,8 +24,18 @@ const MaxSize = 1 << 20
 // Parse is safe for concurrent use; it costs a few allocations per JSON
 // value (see BenchmarkParse).
 func Parse(name string, data []byte) (*Policy, error) {
+	p, _, err := Check(name, data)
+	return p, err
+}
+
+// Check parses a policy as Parse does and, when it is valid, also returns
+// its warnings, in file order: what is allowed but looks unfinished or
+// invented, such as a placeholder measurement ID, an example.* address or
+// no contact (see lint). `doui check` prints them; they never stop a
+// policy being served.
+func Check(name string, data []byte) (*Policy, Errors, error) {
 	if len(data) > MaxSize {
-		return nil, Errors{{File: name, Msg: tooBig(len(data))}}
+		return nil, nil, Errors{{File: name, Msg: tooBig(len(data))}}
 	}
 	// A byte order mark is what some Windows editors put before UTF-8; it
 	// carries no meaning, so skip it rather than make the admin hunt for an
@@ -51,7 +61,7 @@ func Parse(name string, data []byte) (*Policy, error) {
 			}
 			off += size
 		}
-		return nil, p.finish()
+		return nil, nil, p.finish(p.errs)
 	}
 	root, err := readTree(data)
 	if err != nil {
@@ -60,7 +70,7 @@ func Parse(name string, data []byte) (*Policy, error) {
 			se = &syntaxError{0, err.Error()}
 		}
 		p.errs = append(p.errs, &Error{File: name, Msg: se.msg, off: se.off})
-		return nil, p.finish()
+		return nil, nil, p.finish(p.errs)
 	}
 	p.langs = declaredLanguages(root)
 	var pol Policy
@@ -70,19 +80,20 @@ func Parse(name string, data []byte) (*Policy, error) {
 		p.validate(&pol)
 	}
 	if len(p.errs) > 0 {
-		return nil, p.finish()
+		return nil, nil, p.finish(p.errs)
 	}
-	return &pol, nil
+	p.lint(&pol)
+	return &pol, p.finish(p.warns), nil
 }
 
-// finish sorts the problems into file order and fills in lines and columns.
-func (p *parser) finish() Errors {
-	slices.SortStableFunc(p.errs, func(a, b *Error) int { return a.off - b.off })
+// finish sorts problems into file order and fills in lines and columns.
+func (p *parser) finish(es Errors) Errors {
+	slices.SortStableFunc(es, func(a, b *Error) int { return a.off - b.off })
 	pos := position{p.data}
-	for _, e := range p.errs {
+	for _, e := range es {
 		e.Line, e.Col = pos.lineCol(e.off)
 	}
-	return p.errs
+	return es
 }
 
 // declaredLanguages finds site.languages in the raw tree, so that hints for
@@ -119,21 +130,28 @@ func tooBig(n int) string {
 // ParseFile reads and parses the policy file at path. A file over MaxSize is
 // refused before it is read.
 func ParseFile(path string) (*Policy, error) {
+	p, _, err := CheckFile(path)
+	return p, err
+}
+
+// CheckFile is Check for the policy file at path, read as ParseFile reads
+// it.
+func CheckFile(path string) (*Policy, Errors, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("read policy %s: %w", path, err)
+		return nil, nil, fmt.Errorf("read policy %s: %w", path, err)
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > MaxSize {
-		return nil, Errors{{File: path, Msg: tooBig(int(fi.Size()))}}
+		return nil, nil, Errors{{File: path, Msg: tooBig(int(fi.Size()))}}
 	}
 	// Not every file has a size (pipes, /dev/stdin): read one byte past the
-	// limit and let Parse refuse it.
+	// limit and let Check refuse it.
 	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("read policy %s: %w", path, err)
+		return nil, nil, fmt.Errorf("read policy %s: %w", path, err)
 	}
-	return Parse(path, data)
+	return Check(path, data)
 }
 
 // Marshal writes p as indented JSON that Parse reads back into the same

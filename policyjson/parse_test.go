@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -72,40 +73,172 @@ func checkRoundTrip(t *testing.T, p *Policy) {
 	}
 }
 
-// TestSeedFacts spot-checks facts of the seed policies that must not get
-// lost in an edit.
+// TestSeedFacts checks facts the seed policies (../shared/seeds/) state,
+// and only those: each example must keep saying them, and nothing here
+// holds a value an example made up (those are for TestInventedValues in
+// server/, which wants them gone or flagged by doui check).
 func TestSeedFacts(t *testing.T) {
 	load := func(name string) *Policy {
+		t.Helper()
 		p, err := ParseFile("../web/policies/" + name)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return p
 	}
-	tokyo := load("tokyo.json")
-	ga := tokyo.Services[1]
-	if ga.OptOutURL != "https://tools.google.com/dlpage/gaoptout" || !reflect.DeepEqual(ga.MeasurementIDs, []string{"G-TOKYO00001"}) ||
-		ga.Cookies[0].Name != "_ga" || ga.Cookies[1].Name != "_ga_*" {
-		t.Errorf("tokyo Google Analytics: got %+v", ga)
-	}
-	if got := load("mofa.json").Site.Effective; got != "2020-12-01" {
-		t.Errorf("mofa effective: got %q want 2020-12-01", got)
-	}
-	mic := load("mic.json")
-	if mic.Site.Scope[0] != "https://www.soumu.go.jp/" || mic.Collection[1].SharedWith == nil {
-		t.Errorf("mic: scope %v, opinion form shared with %v", mic.Site.Scope, mic.Collection[1].SharedWith)
-	}
-	for _, name := range []string{"kantei.json", "mic.json", "mofa.json"} {
-		var forms int
-		for _, c := range load(name).Collection {
-			if c.Kind == "form" || c.Kind == "mail-service" {
-				forms++
+	required := func(c Collection) (req, opt, unstated []string) {
+		for _, f := range c.Fields {
+			switch {
+			case f.Required == nil:
+				unstated = append(unstated, f.Name["en"])
+			case *f.Required:
+				req = append(req, f.Name["en"])
+			default:
+				opt = append(opt, f.Name["en"])
 			}
 		}
-		if forms == 0 {
-			t.Errorf("%s: no form or mail service", name)
-		}
+		return
 	}
+	collection := func(p *Policy, id string) Collection {
+		t.Helper()
+		for _, c := range p.Collection {
+			if c.ID == id {
+				return c
+			}
+		}
+		t.Fatalf("no collection %q", id)
+		return Collection{}
+	}
+	optional := func(p *Policy) (ids []string) {
+		for _, c := range p.Categories {
+			if !c.Required {
+				ids = append(ids, c.ID)
+			}
+		}
+		return ids
+	}
+	thirdParties := func(p *Policy) (names []string) {
+		for _, s := range p.Services {
+			if s.Provider != nil {
+				names = append(names, s.Provider["en"])
+			}
+		}
+		return names
+	}
+
+	t.Run("ibaraki", func(t *testing.T) {
+		// 000: the Ibaraki Prefecture Personal Information Protection
+		// Ordinance; an access log (IP, browser, domain, time, frequency);
+		// cookies for statistics; no outside party.
+		p := load("ibaraki.json")
+		if got := p.Site.Law["en"]; got != "Ibaraki Prefecture Personal Information Protection Ordinance" {
+			t.Errorf("law: got %q", got)
+		}
+		var fields []string
+		for _, f := range collection(p, "access-log").Fields {
+			fields = append(fields, f.Name["en"])
+		}
+		if want := []string{"IP address", "Browser type", "Domain name", "Time of access", "How often you visit"}; !reflect.DeepEqual(fields[:5], want) {
+			t.Errorf("access log fields: got %q want %q first", fields, want)
+		}
+		if got := optional(p); !reflect.DeepEqual(got, []string{"analytics"}) || thirdParties(p) != nil {
+			t.Errorf("optional categories %v, third parties %v: want statistics only, no third party", got, thirdParties(p))
+		}
+	})
+	t.Run("kantei", func(t *testing.T) {
+		// 001: the Cabinet Public Relations Office; access log incl. MIN;
+		// cookies to count accesses and for display convenience; the
+		// "E-mail Information Service" (address, then gender, age range,
+		// occupation and region optionally); "Contact us" (comments, then
+		// heading, e-mail, gender and country optionally).
+		p := load("kantei.json")
+		if got := p.Site.Operator["en"]; !strings.Contains(got, "Cabinet Public Relations Office") {
+			t.Errorf("operator: got %q", got)
+		}
+		if log := collection(p, "access-log"); !strings.Contains(log.Fields[2].Name["en"], "(MIN)") {
+			t.Errorf("access log: no MIN in %v", log.Fields)
+		}
+		mail := collection(p, "mail-service")
+		req, opt, unstated := required(mail)
+		if mail.Name["en"] != "E-mail Information Service" || !reflect.DeepEqual(req, []string{"E-mail address"}) || len(opt) != 4 || unstated != nil {
+			t.Errorf("mail service %q: required %v, optional %v, unstated %v", mail.Name["en"], req, opt, unstated)
+		}
+		req, opt, unstated = required(collection(p, "contact-us"))
+		if !reflect.DeepEqual(req, []string{"Your comments"}) || len(opt) != 4 || unstated != nil {
+			t.Errorf("contact us: required %v, optional %v, unstated %v", req, opt, unstated)
+		}
+		if got := optional(p); !reflect.DeepEqual(got, []string{"analytics", "functional"}) || thirdParties(p) != nil {
+			t.Errorf("optional categories %v, third parties %v", got, thirdParties(p))
+		}
+	})
+	t.Run("mic", func(t *testing.T) {
+		// 002: scope https://www.soumu.go.jp/; cookies for convenience
+		// only; opinion form with name, prefecture and e-mail voluntary,
+		// opinions passed on to other ministries; event registration;
+		// the Public Relations Office's postal address.
+		p := load("mic.json")
+		if !reflect.DeepEqual(p.Site.Scope, []string{"https://www.soumu.go.jp/"}) {
+			t.Errorf("scope: got %v", p.Site.Scope)
+		}
+		if got := p.Site.Contact.Address["en"]; got != "1-2, Kasumigaseki 2-chome, Chiyoda-City, Tokyo, 100-8926" {
+			t.Errorf("contact address: got %q", got)
+		}
+		form := collection(p, "opinion-form")
+		if _, opt, _ := required(form); !reflect.DeepEqual(opt, []string{"Name", "Prefecture you live in", "E-mail address"}) || form.SharedWith == nil {
+			t.Errorf("opinion form: optional %v, shared with %v", opt, form.SharedWith)
+		}
+		if req, opt, _ := required(collection(p, "event-registration")); req != nil || opt != nil {
+			t.Errorf("event registration: the seed says nothing of required or optional, got required %v optional %v", req, opt)
+		}
+		if got := optional(p); !reflect.DeepEqual(got, []string{"functional"}) || thirdParties(p) != nil {
+			t.Errorf("optional categories %v, third parties %v: want convenience only", got, thirdParties(p))
+		}
+	})
+	t.Run("tokyo", func(t *testing.T) {
+		// 003: the Tokyo Metropolitan Ordinance on the Protection of
+		// Personal Information; user information (domain, IP,
+		// environment); Google Analytics by Google Inc., which visitors
+		// may opt out of with Google's add-on.
+		p := load("tokyo.json")
+		if got := p.Site.Law["en"]; got != "Tokyo Metropolitan Ordinance on the Protection of Personal Information" {
+			t.Errorf("law: got %q", got)
+		}
+		if got := thirdParties(p); !reflect.DeepEqual(got, []string{"Google Inc."}) {
+			t.Errorf("third parties: got %v want Google Inc. (the seed's name)", got)
+		}
+		ga := p.Services[1]
+		if ga.Name["en"] != "Google Analytics" || ga.Category != "analytics" || !slices.Contains(optional(p), ga.Category) {
+			t.Errorf("Google Analytics in category %q, optional categories %v: visitors must be able to refuse it", ga.Category, optional(p))
+		}
+		var addOn bool
+		for _, s := range p.Sections {
+			for _, l := range s.Links {
+				addOn = addOn || strings.Contains(l.Label["en"], "Opt-out Browser Add-on")
+			}
+		}
+		if !addOn {
+			t.Error("no link to the Google Analytics opt-out add-on the seed names")
+		}
+	})
+	t.Run("mofa", func(t *testing.T) {
+		// 004: dated 1 December 2020, at http://www.mofa.go.jp/about/privacy.html;
+		// covers the overseas establishments' sites; "What's New" mail
+		// services (e-mail address); third-party services including
+		// social media.
+		p := load("mofa.json")
+		if p.Site.Effective != "2020-12-01" || p.Site.PolicyURL != "http://www.mofa.go.jp/about/privacy.html" {
+			t.Errorf("effective %q, policy page %q", p.Site.Effective, p.Site.PolicyURL)
+		}
+		if !strings.Contains(p.Sections[0].Body["en"], "overseas establishments") || p.Site.Scope != nil {
+			t.Errorf("scope: the premise must name the overseas establishments' sites and no URL list may narrow it, got %v", p.Site.Scope)
+		}
+		if req, _, _ := required(collection(p, "whats-new")); !reflect.DeepEqual(req, []string{"E-mail address"}) {
+			t.Errorf("mail service: required %v", req)
+		}
+		if got := thirdParties(p); len(got) != 1 || !strings.Contains(strings.ToLower(p.Services[1].Name["en"]), "social media") {
+			t.Errorf("third parties %v: want the social media services the seed mentions", got)
+		}
+	})
 	for _, name := range []string{"ibaraki.json", "kantei.json", "mic.json", "tokyo.json", "mofa.json"} {
 		p := load(name)
 		if p.Collection[0].Kind != "access-log" {
@@ -115,7 +248,15 @@ func TestSeedFacts(t *testing.T) {
 			t.Errorf("%s: languages %v", name, p.Site.Languages)
 		}
 	}
-	demo := load("demo.json")
+}
+
+// TestDemoFacts checks what the browser tests rely on in the demo policy,
+// which is fictional.
+func TestDemoFacts(t *testing.T) {
+	demo, err := ParseFile("../web/policies/demo.json")
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg := demo.Config()
 	var ids []string
 	for _, c := range cfg.Categories {
@@ -144,9 +285,11 @@ func TestParseErrors(t *testing.T) {
 		{name: "unknown field", old: `"version": "1",`, new: `"version": "1", "verison": "2",`,
 			want: []string{`6:21: site.verison: unknown field "verison": did you mean "version"?`}},
 		{name: "unknown field, case", old: `"policyUrl"`, new: `"policyURL"`,
+			want: []string{`9:5: site.policyURL: unknown field "policyURL": did you mean "policyUrl"? (names are case-sensitive)`}},
+		{name: "unknown field, case, required", old: `"defaultLanguage"`, new: `"defaultlanguage"`,
 			want: []string{
-				`2:11: site.policyUrl: missing "policyUrl": add "policyUrl": "…"`,
-				`9:5: site.policyURL: unknown field "policyURL": did you mean "policyUrl"? (names are case-sensitive)`}},
+				`2:11: site.defaultLanguage: missing "defaultLanguage": add "defaultLanguage": "…"`,
+				`8:5: site.defaultlanguage: unknown field "defaultlanguage": did you mean "defaultLanguage"? (names are case-sensitive)`}},
 		{name: "duplicate key", old: `"version": "1",`, new: `"version": "1", "version": "2",`,
 			want: []string{`6:21: site.version: "version" is written twice in the same object (first at line 6, column 5): keep only one`}},
 		{name: "duplicate category id", old: `{"id": "analytics", "label"`, new: `{"id": "necessary", "required": true, "label"`,
@@ -179,14 +322,24 @@ func TestParseErrors(t *testing.T) {
 			want: []string{`18:94: services[0].measurementIds[0]: "UA-12345-1" is a Universal Analytics ID`}},
 		{name: "host with scheme", old: `"www.googletagmanager.com"`, new: `"https://www.googletagmanager.com/gtag/js"`,
 			want: []string{`18:46: services[0].hosts[0]: "https://www.googletagmanager.com/gtag/js": write the host name only`}},
-		{name: "missing required field", old: `"version": "1",`, new: ``,
-			want: []string{`2:11: site.version: missing "version": add "version": "…"`}},
-		{name: "empty required field", old: `"version": "1"`, new: `"version": " "`,
-			want: []string{`6:16: site.version: is empty: this field needs a value`}},
+		{name: "missing required field", old: `"defaultLanguage": "ja",`, new: ``,
+			want: []string{`2:11: site.defaultLanguage: missing "defaultLanguage": add "defaultLanguage": "…"`}},
+		{name: "empty required field", old: `"defaultLanguage": "ja"`, new: `"defaultLanguage": " "`,
+			want: []string{`8:24: site.defaultLanguage: is empty: this field needs a value`}},
+		{name: "empty optional field", old: `"version": "1"`, new: `"version": " "`,
+			want: []string{`6:16: site.version: is empty: write a value, or remove the field if there is nothing to say`}},
+		{name: "contact without a name", old: `"contact": {"name": {"ja": "窓口", "en": "Desk"}, `, new: `"contact": {`,
+			want: []string{`10:16: site.contact.name: missing "name": add "name": {"ja": "…", "en": "…"}`}},
+		{name: "transmissions without a provider", old: `"provider": {"ja": "Google", "en": "Google"}, `, new: `"transmissions": [{"data": {"ja": "URL", "en": "URL"}, "recipient": {"ja": "G", "en": "G"}, "purpose": {"ja": "解析", "en": "Counting"}}], `,
+			want: []string{`17:94: services[0].transmissions: only a service run by a third party sends information outside: add its "provider"`}},
+		{name: "field required not a boolean", old: `"services": [`, new: `"collection": [{"id": "form", "kind": "form", "name": {"ja": "フォーム", "en": "Form"}, "fields": [{"name": {"ja": "氏名", "en": "Name"}, "required": "yes"}], "purpose": {"ja": "回答", "en": "Replies"}}], "services": [`,
+			want: []string{`16:147: collection[0].fields[0].required: must be true or false, not a text in quotes`}},
 		{name: "wrong type", old: `"version": "1"`, new: `"version": 1`,
 			want: []string{`6:16: site.version: must be a text in double quotes, like "…", not the number 1`}},
-		{name: "null", old: `"version": "1"`, new: `"version": null`,
-			want: []string{`6:16: site.version: null is not allowed: write a text in double quotes, like "…"`}},
+		{name: "null", old: `"defaultLanguage": "ja"`, new: `"defaultLanguage": null`,
+			want: []string{`8:24: site.defaultLanguage: null is not allowed: write a text in double quotes, like "…"`}},
+		{name: "null, optional field", old: `"version": "1"`, new: `"version": null`,
+			want: []string{`6:16: site.version: null is not allowed: write a value or leave the field out`}},
 		{name: "text as string", old: `"name": {"ja": "テスト", "en": "Test"}`, new: `"name": "Test"`,
 			want: []string{`3:13: site.name: must be an object with one text per language, like {"ja": "…", "en": "…"}, not a text in quotes`}},
 		{name: "unknown consent mode type", old: `["analytics_storage"]`, new: `["analytics"]`,
@@ -211,7 +364,7 @@ func TestParseErrors(t *testing.T) {
 		{name: "effective date", old: `"version": "1",`, new: `"version": "1", "effective": "2020/12/01",`,
 			want: []string{`6:34: site.effective: "2020/12/01" is not a date`}},
 		{name: "every problem at once", doc: strings.NewReplacer(
-			`"version": "1"`, `"version": ""`,
+			`"defaultLanguage": "ja"`, `"defaultLanguage": ""`,
 			`"category": "analytics"`, `"category": "ads"`,
 			`"G-TEST1"`, `"UA-1"`,
 			`"scope": ["https://test.example/"]`, `"scope": ["ftp://test.example/"], "extra": true`,
@@ -219,7 +372,7 @@ func TestParseErrors(t *testing.T) {
 			want: []string{
 				`5:15: site.scope[0]: ftp: addresses are not allowed here`,
 				`5:39: site.extra: unknown field "extra"`,
-				`6:16: site.version: is empty`,
+				`8:24: site.defaultLanguage: is empty`,
 				`17:30: services[0].category: category "ads" is not defined`,
 				`18:94: services[0].measurementIds[0]: "UA-1" is a Universal Analytics ID`,
 			}},

@@ -26,27 +26,31 @@ type Policy struct {
 type Site struct {
 	Name     Text `json:"name"`
 	Operator Text `json:"operator"`
-	// Scope lists the URL prefixes the policy covers.
-	Scope []string `json:"scope"`
+	// Scope lists the URL prefixes the policy covers, when the site states
+	// them (a policy may name its site only in words, as most seeds do).
+	Scope []string `json:"scope,omitempty"`
 	// Law names the law or ordinance the policy follows.
 	Law Text `json:"law,omitempty"`
 	// Effective is the date the policy took effect, YYYY-MM-DD, when the
 	// site states one (of the seeds, only MOFA does).
 	Effective string `json:"effective,omitempty"`
-	// Version is the admin's own label ("2024-04 rev. 2").
-	Version string `json:"version"`
+	// Version is the admin's own label ("2024-04 rev. 2"), if any.
+	Version string `json:"version,omitempty"`
 	// Languages offered, in display order; DefaultLanguage is one of them.
 	Languages       []string `json:"languages"`
 	DefaultLanguage string   `json:"defaultLanguage"`
-	// PolicyURL is the full policy page on the site itself.
-	PolicyURL string  `json:"policyUrl"`
-	Contact   Contact `json:"contact"`
+	// PolicyURL is the full policy page on the site itself. Without one the
+	// banner links to doui's own rendering of the policy (/privacy).
+	PolicyURL string `json:"policyUrl,omitempty"`
+	// Contact is whom visitors ask. It is optional in the format because
+	// some published policies give none; doui check warns when it is absent.
+	Contact Contact `json:"contact,omitzero"`
 }
 
 // Contact is where visitors send questions and disclosure requests.
 type Contact struct {
 	Name    Text   `json:"name"`
-	Address Text   `json:"address"`
+	Address Text   `json:"address,omitempty"`
 	FormURL string `json:"formUrl,omitempty"`
 	Phone   string `json:"phone,omitempty"`
 	Email   string `json:"email,omitempty"`
@@ -81,10 +85,17 @@ type Service struct {
 	ID       string `json:"id"`
 	Category string `json:"category"`
 	Name     Text   `json:"name"`
-	Provider Text   `json:"provider"`
-	Purpose  Text   `json:"purpose"`
+	// Provider is the third party that runs the service. It is left out
+	// for a service the site's operator runs itself: only services with a
+	// provider are "outside services" in the banner's summary and the
+	// external-transmission table of /privacy.
+	Provider Text `json:"provider,omitempty"`
+	// Purpose says why the site uses the service. Optional because a
+	// policy may mention a service without saying why (MOFA's social
+	// media); doui check warns when it is absent.
+	Purpose Text `json:"purpose,omitempty"`
 	// Transmissions is the external-transmission disclosure: what data goes
-	// to whom and why.
+	// to whom and why. Only a service with a provider may have them.
 	Transmissions  []Transmission `json:"transmissions,omitempty"`
 	PrivacyURL     string         `json:"privacyUrl,omitempty"`
 	OptOutURL      string         `json:"optOutUrl,omitempty"`
@@ -116,8 +127,11 @@ type Cookie struct {
 // Collection is information gathered without cookies: access logs, forms,
 // mail services.
 type Collection struct {
-	ID   string `json:"id"`
-	Kind string `json:"kind"` // "access-log", "form", "mail-service", "other"
+	ID string `json:"id"`
+	// Kind is "access-log" (recorded automatically with every visit, so
+	// its fields are shown as collected automatically), "form",
+	// "mail-service" or "other".
+	Kind string `json:"kind"`
 	Name Text   `json:"name"`
 	// URL of the form or sign-up page, if any.
 	URL     string  `json:"url,omitempty"`
@@ -132,8 +146,12 @@ type Collection struct {
 
 // Field is one item of collected information.
 type Field struct {
-	Name     Text `json:"name"`
-	Required bool `json:"required,omitempty"`
+	Name Text `json:"name"`
+	// Required is true when the visitor must give the item, false when the
+	// site says it is optional, and nil when the site does not say (then
+	// nothing is printed). Items of an access log are neither: they are
+	// recorded automatically.
+	Required *bool `json:"required,omitempty"`
 }
 
 // Section is a part of the full policy page, in display order. Body

@@ -55,7 +55,10 @@ func TestSchemaAgrees(t *testing.T) {
 	}{
 		{"unknown field", `"version": "1",`, `"version": "1", "verison": "2",`, true},
 		{"unknown top-level field", `"categories": [`, `"banner": {}, "categories": [`, true},
-		{"missing required field", `"version": "1",`, ``, true},
+		{"missing required field", `"defaultLanguage": "ja",`, ``, true},
+		{"contact without a name", `"contact": {"name": {"ja": "窓口", "en": "Desk"}, `, `"contact": {`, true},
+		{"transmissions without a provider", `"provider": {"ja": "Google", "en": "Google"}, `, `"transmissions": [{"data": {"ja": "URL", "en": "URL"}, "recipient": {"ja": "G", "en": "G"}, "purpose": {"ja": "解析", "en": "Counting"}}], `, true},
+		{"field required not a boolean", `"services": [`, `"collection": [{"id": "form", "kind": "form", "name": {"ja": "フォーム", "en": "Form"}, "fields": [{"name": {"ja": "氏名", "en": "Name"}, "required": "yes"}], "purpose": {"ja": "回答", "en": "Replies"}}], "services": [`, true},
 		{"missing services", `"services": [`, `"servics": [`, true},
 		{"empty string", `"version": "1"`, `"version": " "`, true},
 		{"empty text", `"en": "Test"}`, `"en": ""}`, true},

@@ -49,6 +49,12 @@ func mapTexts(dst, src reflect.Value, path string, f func(path, text string) str
 			}
 			dst.SetMapIndex(it.Key(), v)
 		}
+	case reflect.Pointer:
+		// *bool (consent.gpc, fields[].required): a copy of its own.
+		if !src.IsNil() {
+			dst.Set(reflect.New(src.Type().Elem()))
+			dst.Elem().Set(src.Elem())
+		}
 	default:
 		dst.Set(src)
 	}

@@ -50,6 +50,10 @@ func TestMapTexts(t *testing.T) {
 	if p.Categories[0].Label["ja"] == "changed" || p.Services[1].Hosts[0] == "changed.example" {
 		t.Error("the copy shares a map or a slice with the original")
 	}
+	// Nor a *bool (fields[].required, consent.gpc).
+	if r := q.Collection[1].Fields[1].Required; r == nil || r == p.Collection[1].Fields[1].Required || *r != *p.Collection[1].Fields[1].Required {
+		t.Error("the copy shares the *bool of a field's required, or lost it")
+	}
 	// UI overrides are texts too.
 	p.UI = map[string]map[string]string{"en": {"acceptAll": "OK"}}
 	if got := p.MapTexts(func(path, _ string) string { return path }).UI; !reflect.DeepEqual(got, map[string]map[string]string{"en": {"acceptAll": "ui.en.acceptAll"}}) {

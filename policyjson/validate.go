@@ -77,7 +77,7 @@ func (p *parser) validateSite(s *Site) {
 	p.text("site.operator", s.Operator)
 	p.text("site.law", s.Law)
 	if p.present("site.scope") && len(s.Scope) == 0 {
-		p.fail("site.scope", `list the addresses the policy covers, like ["https://www.example.go.jp/"]`)
+		p.fail("site.scope", `list the addresses the policy covers, like ["https://www.example.go.jp/"], or leave the field out`)
 	}
 	for i, u := range s.Scope {
 		p.url(index("site.scope", i), u)
@@ -188,6 +188,12 @@ func (p *parser) validateServices(svcs []Service, cats []Category, catIndex map[
 		p.text(path+".name", s.Name)
 		p.text(path+".provider", s.Provider)
 		p.text(path+".purpose", s.Purpose)
+		if len(s.Transmissions) > 0 && !p.present(path+".provider") {
+			// The external-transmission table lists the services of third
+			// parties; rows under a service of the operator's own would
+			// never be shown.
+			p.fail(path+".transmissions", `only a service run by a third party sends information outside: add its "provider", or remove "transmissions" if the site runs this service itself`)
+		}
 		for j, t := range s.Transmissions {
 			tp := index(path+".transmissions", j)
 			p.text(tp+".data", t.Data)

@@ -16,10 +16,16 @@ and prints for each
   FILE: ok (fingerprint F, N categories, M services)
 or every problem found, one per line, as
   FILE:LINE:COL: PATH: MESSAGE
-A good policy whose doui.js would be over its 6 KB (brotli) budget gets
+After its ok line a good policy gets a warning for each value that looks
+unfinished or invented (a placeholder measurement ID such as G-XXXXXXXXXX,
+an address at example.com or another name reserved for examples, no
+contact, a service with no purpose, a third party's service that does not
+say what it receives):
+  FILE:LINE:COL: warning: PATH: MESSAGE
+and, when its doui.js would be over its 6 KB (brotli) budget,
   FILE: warning: doui.js is N bytes brotli, ... the texts that take the
   most room in it: PATH (N bytes), ...
-after its ok line: it is served all the same, but every visitor waits for it.
+A policy with warnings is served all the same: fix them before publishing.
 "-" reads a policy from standard input. The exit status is 0 when every file
 is good (warnings or not), 1 when any has a problem and 2 for a usage error.
 
@@ -51,17 +57,18 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var measureErr error
 	for _, name := range fs.Args() {
 		var p *policyjson.Policy
+		var warnings policyjson.Errors
 		var err error
 		if name == "-" {
 			var data []byte
 			data, err = io.ReadAll(io.LimitReader(stdin, policyjson.MaxSize+1))
 			if err == nil {
-				p, err = policyjson.Parse("<stdin>", data)
+				p, warnings, err = policyjson.Check("<stdin>", data)
 			} else {
 				err = fmt.Errorf("<stdin>: read: %w", err)
 			}
 		} else {
-			p, err = policyjson.ParseFile(name)
+			p, warnings, err = policyjson.CheckFile(name)
 		}
 		if err != nil {
 			status = 1
@@ -73,6 +80,9 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "%s: ok (fingerprint %s, %s, %s)\n", name, p.Fingerprint(),
 			count(len(p.Categories), "category", "categories"), count(len(p.Services), "service", "services"))
+		for _, w := range warnings {
+			fmt.Fprintln(stdout, w)
+		}
 		if measure == nil && measureErr == nil {
 			if measure, measureErr = newServer(Options{}, false); measureErr != nil {
 				fmt.Fprintf(stderr, "doui check: cannot measure doui.js: %v\n", measureErr)
