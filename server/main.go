@@ -6,6 +6,7 @@
 //	doui check FILE...
 //	doui export DIR
 //	doui snippet
+//	doui scan URL...
 package main
 
 import (
@@ -33,8 +34,11 @@ Usage:
   doui snippet [flags]   print the <script> line to put into a site's pages
   doui export [flags] DIR
                          write everything as static files for a CDN
+  doui scan [flags] URL...
+                         crawl a site in Chromium and hold what it does
+                         against the policy
 
-Run "doui serve -h" (or snippet, export) for the flags of each.
+Run "doui serve -h" (or snippet, export, scan) for the flags of each.
 `
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -51,6 +55,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runSnippet(args, stdout, stderr)
 	case "export":
 		return runExport(args, stdout, stderr)
+	case "scan":
+		return runScan(args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

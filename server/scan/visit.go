@@ -1,0 +1,364 @@
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/storage"
+	"github.com/chromedp/chromedp"
+)
+
+// Settling: a page has settled when no request has been in flight for
+// quiet, or when nothing started or ended for idle although some request
+// stays open (a long poll, a stalled beacon). Both are polled, never slept.
+const (
+	quiet      = 500 * time.Millisecond
+	idle       = 2 * time.Second
+	pollEvery  = 50 * time.Millisecond
+	engineWait = 20 * time.Second // the engine's start after a click, at most
+)
+
+// recorder collects the network events of one tab. listen runs on the
+// tab's event loop, so it only records under the lock and never calls the
+// browser.
+type recorder struct {
+	mu        sync.Mutex
+	mainFrame cdp.FrameID
+	doc       network.RequestID // the main frame's document
+	docStatus int64
+	docMIME   string
+	docURL    string
+	frames    map[cdp.FrameID]string // a frame's document URL
+	reqs      []Request
+	inflight  map[network.RequestID]bool
+	last      time.Time
+	// mark is where the current phase's requests start in reqs.
+	mark int
+}
+
+func newRecorder() *recorder {
+	return &recorder{frames: map[cdp.FrameID]string{}, inflight: map[network.RequestID]bool{}, last: time.Now()}
+}
+
+func (r *recorder) listen(ev any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch e := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		r.inflight[e.RequestID] = true
+		r.last = time.Now()
+		if e.Type == network.ResourceTypeDocument {
+			r.frames[e.FrameID] = e.Request.URL
+			if e.FrameID == r.mainFrame && (r.doc == "" || r.doc == e.RequestID) {
+				r.doc = e.RequestID
+			}
+		}
+		if req, ok := r.request(e); ok {
+			r.reqs = append(r.reqs, req)
+		}
+	case *network.EventResponseReceived:
+		if e.RequestID == r.doc {
+			r.docStatus, r.docMIME, r.docURL = e.Response.Status, e.Response.MimeType, e.Response.URL
+		}
+	case *network.EventLoadingFinished:
+		delete(r.inflight, e.RequestID)
+		r.last = time.Now()
+	case *network.EventLoadingFailed:
+		delete(r.inflight, e.RequestID)
+		r.last = time.Now()
+	}
+}
+
+// request turns an event into a Request, and false for what is not a
+// request over the network (data:, blob:, about:) .
+func (r *recorder) request(e *network.EventRequestWillBeSent) (Request, bool) {
+	u, err := url.Parse(e.Request.URL)
+	if err != nil || u.Scheme != "http" && u.Scheme != "https" {
+		return Request{}, false
+	}
+	req := Request{Host: strings.ToLower(u.Hostname()), URL: u.Scheme + "://" + u.Host + u.EscapedPath(), Type: string(e.Type)}
+	in := e.Initiator
+	switch {
+	case e.FrameID != r.mainFrame && e.Type != network.ResourceTypeDocument:
+		req.Initiator, req.InitiatorURL = "frame", r.frames[e.FrameID]
+	case in == nil:
+	case in.Type == network.InitiatorTypeParser:
+		req.Initiator, req.InitiatorURL = "parser", in.URL
+		req.Line, req.Col = int(in.LineNumber)+1, int(in.ColumnNumber)+1
+	case in.Type == network.InitiatorTypeScript:
+		req.Initiator, req.InitiatorURL = "script", in.URL
+		for st := in.Stack; st != nil && req.InitiatorURL == ""; st = st.Parent {
+			for _, f := range st.CallFrames {
+				if f.URL != "" {
+					req.InitiatorURL, req.Line, req.Col = f.URL, int(f.LineNumber)+1, int(f.ColumnNumber)+1
+					break
+				}
+			}
+		}
+	}
+	return req, true
+}
+
+// settled reports whether the tab has settled (see quiet and idle).
+func (r *recorder) settled(now time.Time) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	since := now.Sub(r.last)
+	return len(r.inflight) == 0 && since >= quiet || since >= idle
+}
+
+// waitSettled polls until the tab settles or ctx ends.
+func (r *recorder) waitSettled(ctx context.Context) error {
+	t := time.NewTicker(pollEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case now := <-t.C:
+			if r.settled(now) {
+				return nil
+			}
+		}
+	}
+}
+
+// markPhase makes the requests recorded from now on the phase's own.
+func (r *recorder) markPhase() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.mark = len(r.reqs)
+}
+
+func (r *recorder) phaseRequests() []Request {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Request(nil), r.reqs[r.mark:]...)
+}
+
+// facts is what a before-choice visit learns about the page itself.
+type facts struct {
+	Final  string
+	Loader string
+	HTML   []byte
+	Links  []string
+}
+
+// errNotHTML marks a page that answered with something else than HTML.
+var errNotHTML = errors.New("not an HTML page")
+
+// visit loads pageURL in a fresh browser context and carries out phase on
+// it. ctx holds the browser (it derives from startBrowser's context) and
+// bounds the visit. The facts are filled in for BeforeChoice only.
+func visit(ctx context.Context, pageURL string, phase Phase) (Visit, *facts, error) {
+	v := Visit{Page: pageURL, Phase: phase}
+	rec := newRecorder()
+	tctx, cancel, err := openTab(ctx, rec, true, pageURL)
+	defer cancel()
+	if err != nil {
+		return v, nil, ctxErr(ctx, err)
+	}
+	rec.mu.Lock()
+	status, mime, final := rec.docStatus, rec.docMIME, rec.docURL
+	rec.mu.Unlock()
+	switch {
+	case status >= 400:
+		return v, nil, fmt.Errorf("load %s: HTTP %d", pageURL, status)
+	case mime != "text/html" && mime != "application/xhtml+xml":
+		return v, nil, fmt.Errorf("load %s: %w (%s)", pageURL, errNotHTML, mime)
+	}
+	if err := rec.waitSettled(tctx); err != nil {
+		return v, nil, ctxErr(ctx, fmt.Errorf("load %s: %w", pageURL, err))
+	}
+	hasBanner, err := chromedp.Run(tctx, chromedp.Evaluate[bool](`!!document.querySelector('[data-doui="banner"]')`))
+	if err != nil {
+		return v, nil, ctxErr(ctx, fmt.Errorf("read %s: %w", pageURL, err))
+	}
+
+	var f *facts
+	if phase == BeforeChoice {
+		if f, err = readFacts(tctx, rec, final); err != nil {
+			return v, nil, ctxErr(ctx, fmt.Errorf("read %s: %w", pageURL, err))
+		}
+	} else {
+		if !hasBanner {
+			v.Skipped = "no doui banner on this page: nothing to click"
+			return v, nil, nil
+		}
+		rec.markPhase()
+		if v.Note, err = choose(tctx, phase); err != nil {
+			return v, nil, ctxErr(ctx, fmt.Errorf("%s on %s: %w", phase, pageURL, err))
+		}
+		if err := rec.waitSettled(tctx); err != nil {
+			return v, nil, ctxErr(ctx, fmt.Errorf("%s on %s: %w", phase, pageURL, err))
+		}
+	}
+	v.Requests = rec.phaseRequests()
+	if err := readState(tctx, &v, hostOf(final)); err != nil {
+		return v, nil, ctxErr(ctx, fmt.Errorf("read %s: %w", pageURL, err))
+	}
+	return v, f, nil
+}
+
+// openTab opens a tab whose network events rec records, in a fresh
+// browser context when fresh, and loads u in it. cancel closes the tab
+// (and disposes of the browser context); call it even on an error.
+func openTab(ctx context.Context, rec *recorder, fresh bool, u string) (context.Context, context.CancelFunc, error) {
+	opts := []chromedp.ContextOption{chromedp.WithListener(rec.listen)}
+	if fresh {
+		opts = append(opts, chromedp.WithNewBrowserContext())
+	}
+	tctx, cancel := chromedp.NewContext(ctx, opts...)
+	err := chromedp.Do(tctx,
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
+				return fmt.Errorf("enable network events: %w", err)
+			}
+			tree, err := cdp.Call(ctx, t, cdppage.GetFrameTree, cdp.Empty{})
+			if err != nil {
+				return fmt.Errorf("read the frame tree: %w", err)
+			}
+			rec.mu.Lock()
+			rec.mainFrame = tree.FrameTree.Frame.ID
+			rec.mu.Unlock()
+			return nil
+		}),
+		chromedp.Navigate(u),
+	)
+	if err != nil {
+		return tctx, cancel, fmt.Errorf("load %s: %w", u, err)
+	}
+	return tctx, cancel, nil
+}
+
+// choose clicks "reject all" or "accept all" in doui's banner with real
+// input events, then waits for the engine to take the choice over. It
+// returns a note when the engine did not start in time.
+func choose(ctx context.Context, phase Phase) (string, error) {
+	action := map[Phase]string{AfterReject: "reject-all", AfterAccept: "accept-all"}[phase]
+	sel := chromedp.CSS(`[data-doui="banner"] [data-doui-action="` + action + `"]`)
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := chromedp.Do(cctx, chromedp.Click(sel, chromedp.NodeVisible)); err != nil {
+		return "", fmt.Errorf("click %s in doui's banner: %w", action, err)
+	}
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](
+		`(window.doui && window.doui.ready === true) || !!(window.__doui && window.__doui.failed)`,
+		chromedp.WithPollingInterval(pollEvery), chromedp.WithPollingTimeout(engineWait)))
+	switch {
+	case errors.Is(err, chromedp.ErrPollingTimeout):
+		return fmt.Sprintf("doui's engine did not start within %s of the click: what it would activate is not seen", engineWait), nil
+	case err != nil:
+		return "", fmt.Errorf("wait for doui's engine: %w", err)
+	}
+	failed, err := chromedp.Run(ctx, chromedp.Evaluate[string](`String((window.__doui && window.__doui.failed) || '')`))
+	if err == nil && failed != "" {
+		return "doui's engine failed to start (" + failed + "): what it would activate is not seen", nil
+	}
+	return "", nil
+}
+
+// readFacts reads the page's final URL, doui's loader, the links and the
+// HTML as the server sent it.
+func readFacts(ctx context.Context, rec *recorder, final string) (*facts, error) {
+	f := &facts{Final: final}
+	var err error
+	if f.Loader, err = chromedp.Run(ctx, chromedp.Evaluate[string](
+		`String((window.__doui && window.__doui.s && window.__doui.s.src) || '')`)); err != nil {
+		return nil, fmt.Errorf("find doui's loader: %w", err)
+	}
+	if f.Links, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](
+		`Array.from(document.querySelectorAll('a[href]'), function (a) { return a.href; })`)); err != nil {
+		return nil, fmt.Errorf("read links: %w", err)
+	}
+	rec.mu.Lock()
+	doc := rec.doc
+	rec.mu.Unlock()
+	body, err := chromedp.Call(ctx, network.GetResponseBody, network.GetResponseBodyParams{RequestID: doc})
+	if err != nil {
+		return nil, fmt.Errorf("read the HTML: %w", err)
+	}
+	f.HTML = body.Body
+	return f, nil
+}
+
+// heldJS lists the elements doui still holds back: marked ones not yet
+// activated, and those its host blocker parked.
+const heldJS = `Array.from(document.querySelectorAll('[data-consent]'), function (e) {
+  var t = e.tagName.toLowerCase(), u = '';
+  if (t == 'script') { if (e.type == 'text/plain') u = e.getAttribute('data-src') || e.getAttribute('src') || ''; }
+  else if (!e.getAttribute('src') && !e.getAttribute('href')) u = e.getAttribute('data-src') || e.getAttribute('data-href') || '';
+  try { u = u ? new URL(u, location.href).href : ''; } catch (x) { u = ''; }
+  return {url: u, category: e.getAttribute('data-consent') || '', tag: t};
+}).filter(function (h) { return h.url; })`
+
+const storageJS = `(function () {
+  var out = [];
+  [['local', 'localStorage'], ['session', 'sessionStorage']].forEach(function (a) {
+    try { var s = window[a[1]]; for (var i = 0; i < s.length; i++) out.push({area: a[0], key: s.key(i)}); } catch (e) {}
+  });
+  return out;
+})()`
+
+// readState fills in what a settled visit holds: held elements, storage
+// keys and the cookies of its browser context.
+func readState(ctx context.Context, v *Visit, pageHost string) error {
+	type heldElement struct {
+		URL      string `json:"url"`
+		Category string `json:"category"`
+		Tag      string `json:"tag"`
+	}
+	held, err := chromedp.Run(ctx, chromedp.Evaluate[[]heldElement](heldJS))
+	if err != nil {
+		return fmt.Errorf("list held elements: %w", err)
+	}
+	for _, h := range held {
+		if u, err := url.Parse(h.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+			v.Held = append(v.Held, Request{Host: strings.ToLower(u.Hostname()), URL: u.Scheme + "://" + u.Host + u.EscapedPath(), Type: h.Tag, Category: h.Category})
+		}
+	}
+	if v.Storage, err = chromedp.Run(ctx, chromedp.Evaluate[[]StorageKey](storageJS)); err != nil {
+		return fmt.Errorf("list storage keys: %w", err)
+	}
+	c := chromedp.FromContext(ctx)
+	res, err := chromedp.CallBrowser(ctx, storage.GetCookies, storage.GetCookiesParams{BrowserContextID: c.BrowserContextID})
+	if err != nil {
+		return fmt.Errorf("list cookies: %w", err)
+	}
+	now := float64(time.Now().Unix())
+	for _, ck := range res.Cookies {
+		out := Cookie{Name: ck.Name, Domain: ck.Domain, Path: ck.Path, Secure: ck.Secure, HTTPOnly: ck.HTTPOnly, SameSite: string(ck.SameSite)}
+		if !ck.Session && ck.Expires > now {
+			out.LifetimeDays = int(math.Ceil((ck.Expires - now) / 86400))
+		}
+		out.ThirdParty = !firstPartyCookie(ck.Domain, pageHost)
+		v.Cookies = append(v.Cookies, out)
+	}
+	return nil
+}
+
+// ctxErr prefers the reason ctx ended (the page's time limit, an
+// interrupt) over the error it caused.
+func ctxErr(ctx context.Context, err error) error {
+	if cause := context.Cause(ctx); cause != nil {
+		return fmt.Errorf("%w (%v)", cause, err)
+	}
+	return err
+}
+
+func hostOf(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(p.Hostname())
+}
