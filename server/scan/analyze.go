@@ -219,7 +219,10 @@ func describeCookie(c Cookie) string {
 		party = "third-party"
 	}
 	life := "a session cookie"
-	if c.LifetimeDays > 0 {
+	switch {
+	case c.LifetimeDays == 1:
+		life = "1 day"
+	case c.LifetimeDays > 1:
 		life = fmt.Sprintf("%d days", c.LifetimeDays)
 	}
 	return fmt.Sprintf("cookie %s on %s (%s, %s)", c.Name, c.Domain, party, life)

@@ -153,11 +153,11 @@ func (r *Report) summary() string {
 			parts = append(parts, fmt.Sprintf("%d %s", n, name))
 		}
 	}
-	verdict := "ok: nothing leaks, everything seen is declared"
+	verdict := "ok"
 	if r.Failed() {
 		verdict = "FAIL"
 	}
-	found := "no findings"
+	found := "nothing leaks, nothing undeclared, nothing unseen"
 	if len(parts) > 0 {
 		found = strings.Join(parts, ", ")
 	}
