@@ -18,7 +18,16 @@
 // and says what to write instead.
 //
 // A field is required when its struct tag has neither omitempty nor
-// omitzero; every string present must be non-blank.
+// omitzero; every string present must be non-blank. Fields a published
+// policy may not state (the scope, a version, the policy page, the
+// contact, a service's provider and purpose) are optional, and nothing is
+// printed for them when they are absent.
+//
+// [Check] parses as Parse does and also returns warnings about a valid
+// policy: values that look like placeholders or inventions (a measurement
+// ID like G-XXXXXXXXXX, an address at a name reserved for examples) and
+// what a published policy should not leave out (the contact, a service's
+// purpose, what a third party receives). `doui check` prints them.
 //
 // Parsing reads the text into a small tree of values carrying their byte
 // offsets (through encoding/json's token stream, so duplicate keys stay
