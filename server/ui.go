@@ -12,8 +12,9 @@ import (
 // Every sentence the banner shows must be true of whatever policy it is
 // shown with, so the summary is assembled from the policy: "intro" names
 // the optional categories ({purposes}; "introNone" when there are none),
-// and {send} in it becomes one of the "send" sentences, naming the third
-// parties that receive information or saying that none do (see Summary).
+// and {send} in it becomes the "send" sentences, naming the third parties
+// that receive information or saying that no outside service does (see
+// Summary).
 // The title names nothing, so it is true of every policy.
 var uiStrings = map[string]map[string]string{
 	"ja": {
@@ -101,10 +102,11 @@ func uiFor(lang string, overrides map[string]map[string]string) map[string]strin
 // have none. Providers of services in a required category receive
 // information whatever the visitor chooses ("sendAlways"); those only in
 // optional categories, when the visitor allows one of those categories,
-// which "sendOptional" names ({categories}). With
-// neither, the banner says that nothing goes to a third party
-// ("sendNone"). It is a method of the banner's view so that the banner
-// template reads it as {{.Summary}}.
+// which "sendOptional" names ({categories}). With neither, the banner says
+// that no information is sent to outside services ("sendNone").
+//
+// It is a method of the banner's view, which bundle.go builds, so that the
+// banner template reads it as {{.Summary}} and the wording stays here.
 func (v bannerViewData) Summary() string {
 	var always, optional, optionalCats []string
 	for _, c := range v.Categories {
