@@ -37,7 +37,7 @@ type bundle struct {
 
 // statics are the assets that do not depend on the policy.
 type statics struct {
-	wasm, wasmExec, css *asset
+	wasm, wasmExec, css, embed *asset
 }
 
 // loaderData is what the loader finds in its DOUI argument: what the page
@@ -53,6 +53,7 @@ type loaderData struct {
 	Wasm     string                       `json:"w"`
 	WasmExec string                       `json:"x"`
 	Engine   string                       `json:"e"` // the engine's data file
+	Embed    string                       `json:"f"` // the placeholders' script, for pages with a held frame
 	CSS      string                       `json:"css"`
 	Texts    map[string]map[string]string `json:"t"` // strings the loader writes itself
 }
@@ -127,6 +128,7 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 		d.Wasm = "/doui." + st.wasm.hash + ".wasm"
 	}
 	d.WasmExec = "/wasm_exec." + st.wasmExec.hash + ".js"
+	d.Embed = "/embed." + st.embed.hash + ".js"
 
 	// A loader carries one language: /doui.js the policy's default,
 	// /doui.LANG.js another (for pages in that language). Every language

@@ -91,7 +91,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if measure == nil {
 			continue
 		}
-		b, err := measure.build(name, p)
+		b, err := measure.build(name, p, nil)
 		if err != nil {
 			fmt.Fprintf(stderr, "doui check: %s: cannot measure doui.js: %v\n", name, err)
 			continue

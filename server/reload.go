@@ -26,12 +26,13 @@ type refusal struct {
 
 // readPolicy reads the configured policy file, or the embedded demo. It
 // returns the raw bytes too, so that a watch event that changed nothing
-// can be told apart from an edit.
-func (s *Server) readPolicy() (*policyjson.Policy, string, []byte, error) {
+// can be told apart from an edit, and what doui check would warn about in
+// a valid policy (policyjson.Check), for the log and /healthz.
+func (s *Server) readPolicy() (*policyjson.Policy, string, []byte, []string, error) {
 	if s.opts.Policy == "" {
 		data, err := web.FS.ReadFile("policies/demo.json")
 		if err != nil {
-			return nil, "", nil, fmt.Errorf("read the embedded demo policy: %w", err)
+			return nil, "", nil, nil, fmt.Errorf("read the embedded demo policy: %w", err)
 		}
 		p, err := policyjson.Parse("web/policies/demo.json", data)
 		if err == nil {
@@ -39,15 +40,20 @@ func (s *Server) readPolicy() (*policyjson.Policy, string, []byte, error) {
 			// this server renders instead.
 			p.Site.PolicyURL = ""
 		}
-		return p, "(embedded demo policy)", data, err
+		return p, "(embedded demo policy)", data, nil, err
 	}
 	name := s.opts.Policy
 	data, err := readPolicyFile(name, policyReadTimeout)
 	if err != nil {
-		return nil, name, nil, err
+		return nil, name, nil, nil, err
 	}
-	p, err := policyjson.Parse(name, data)
-	return p, name, data, err
+	p, warns, err := policyjson.Check(name, data)
+	var warnings []string
+	for _, w := range warns {
+		// /healthz may be public: it names the file by its base name.
+		warnings = append(warnings, strings.ReplaceAll(w.Error(), name, filepath.Base(name)))
+	}
+	return p, name, data, warnings, err
 }
 
 // policyReadTimeout bounds reading the policy file: the watcher must never
@@ -135,7 +141,7 @@ func (s *Server) Reload() error {
 func (s *Server) reload(force bool) (bool, error) {
 	s.reloading.Lock()
 	defer s.reloading.Unlock()
-	p, name, data, err := s.readPolicy()
+	p, name, data, warnings, err := s.readPolicy()
 	s.mu.Lock()
 	same := data != nil && bytes.Equal(data, s.lastData)
 	if data != nil {
@@ -147,7 +153,7 @@ func (s *Server) reload(force bool) (bool, error) {
 	}
 	if err == nil {
 		var b *bundle
-		if b, err = s.build(name, p); err == nil {
+		if b, err = s.build(name, p, warnings); err == nil {
 			old := s.current.Swap(b)
 			if old.config.Fingerprint != b.config.Fingerprint {
 				s.opts.Log.Printf("policy %s loaded: fingerprint %s (was %s): visitors will be asked again", name, b.config.Fingerprint, old.config.Fingerprint)

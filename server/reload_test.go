@@ -385,3 +385,41 @@ func (s *syncWriter) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestPolicyWarningsServed: what doui check warns about in a valid policy
+// (here Tokyo's placeholder measurement ID) is logged when the policy is
+// loaded and shown on /healthz, with the file's base name only.
+func TestPolicyWarningsServed(t *testing.T) {
+	data, err := os.ReadFile("../web/policies/tokyo.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "policy.json")
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncWriter{}
+	s, err := New(Options{Policy: file, PublicURL: "http://doui.test", Log: log.New(logs, "", 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h struct{ Warnings []string }
+	if err := json.Unmarshal(get(t, s, "GET", "/healthz").Body.Bytes(), &h); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, w := range h.Warnings {
+		if strings.HasPrefix(w, "policy.json:") && strings.Contains(w, "warning:") && strings.Contains(w, "G-XXXXXXXXXX") {
+			found = true
+		}
+		if strings.Contains(w, file) {
+			t.Errorf("/healthz names the policy's full path: %q", w)
+		}
+	}
+	if !found {
+		t.Errorf("/healthz warnings lack the placeholder measurement ID: %q", h.Warnings)
+	}
+	if !strings.Contains(logs.String(), "G-XXXXXXXXXX") {
+		t.Errorf("log lacks the warning:\n%s", logs)
+	}
+}

@@ -63,12 +63,12 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, name, data, err := s.readPolicy()
+	p, name, data, warnings, err := s.readPolicy()
 	if err != nil {
 		return nil, err
 	}
 	s.lastData = data
-	b, err := s.build(name, p)
+	b, err := s.build(name, p, warnings)
 	if err != nil {
 		return nil, err
 	}
@@ -107,8 +107,10 @@ func newServer(opts Options, compressWasm bool) (*Server, error) {
 }
 
 // build builds the bundle for a policy to serve (not the demo's examples)
-// and checks its doui.js against the budget.
-func (s *Server) build(name string, p *policyjson.Policy) (*bundle, error) {
+// and checks its doui.js against the budget. warnings are the policy's own
+// (readPolicy); the bundle keeps them, with the budget's, for the log and
+// /healthz.
+func (s *Server) build(name string, p *policyjson.Policy, warnings []string) (*bundle, error) {
 	build := func(p *policyjson.Policy) (*bundle, error) {
 		return buildBundle(bundleOptions{name: name, policy: p, privacyURL: s.opts.PublicURL + "/privacy", statics: &s.statics, min: s.min, tmpl: s.tmpl})
 	}
@@ -116,6 +118,7 @@ func (s *Server) build(name string, p *policyjson.Policy) (*bundle, error) {
 	if err != nil {
 		return nil, err
 	}
+	b.warnings = append(b.warnings, warnings...)
 	w, err := budgetWarning(b, build)
 	if err != nil {
 		return nil, err
@@ -158,6 +161,16 @@ func (s *Server) loadStatics(compressWasm bool) error {
 	}
 	s.statics.wasmExec = newAsset(glue, "text/javascript; charset=utf-8")
 	s.statics.wasmExec.immutable, s.statics.wasmExec.cors = true, true
+
+	embed, err := web.FS.ReadFile("embed.js")
+	if err != nil {
+		return fmt.Errorf("read embed.js: %w", err)
+	}
+	if embed, err = s.min.Bytes("application/javascript", embed); err != nil {
+		return fmt.Errorf("minify embed.js: %w", err)
+	}
+	s.statics.embed = newAsset(embed, "text/javascript; charset=utf-8")
+	s.statics.embed.immutable, s.statics.embed.cors = true, true
 
 	// The policy page's layout.
 	pageCSS, err := web.FS.ReadFile("pages/page.css")

@@ -88,3 +88,17 @@ func TestLoaderSizeBudget(t *testing.T) {
 		}
 	}
 }
+
+// embedBudget holds the embed placeholders' script (web/embed.js, minified,
+// brotli), which pages with a held iframe fetch besides doui.js: what it
+// adds to their first visit.
+const embedBudget = 700
+
+func TestEmbedSizeBudget(t *testing.T) {
+	s := newDemoServer(t)
+	a := s.statics.embed
+	t.Logf("embed.js %d bytes, %d brotli (budget %d, %+d)", len(a.body), len(a.br), embedBudget, embedBudget-len(a.br))
+	if len(a.br) > embedBudget {
+		t.Errorf("embed.js is %d bytes brotli, over the %d budget by %d", len(a.br), embedBudget, len(a.br)-embedBudget)
+	}
+}

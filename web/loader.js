@@ -180,18 +180,20 @@
   // blocked is the category url waits for; falsy when it may load.
   function blocked(url) {
     var h, cat;
-    try { h = new URL(url, location.href).hostname; } catch (e) { return; }
+    try { h = new URL(url, location.href).hostname.replace(/\.$/, ''); } catch (e) { return; }
     while (h) {
       if ((cat = hosts[h])) return st.granted && st.granted.indexOf(cat) >= 0 ? 0 : cat;
       h = h.slice(h.indexOf('.') + 1 || 1e9); // www.a.jp, a.jp, jp
     }
   }
-  // hold parks el, a script or frame about to load url (its src when
-  // null), if url waits for a category.
-  function hold(el, url) {
-    var tag = el.tagName, cat;
+  // hold parks el, a script or frame about to load url (its src, or an SVG
+  // script's href, when null), if url waits for a category. Frames go on
+  // the list l, if given: a frame's document is guarded once it is in.
+  function hold(el, url, l) {
+    var tag = String(el.tagName).toUpperCase(), cat;
+    if (l && tag == 'IFRAME') l.push(el);
     if (tag != 'SCRIPT' && tag != 'IFRAME' || el.hasAttribute('data-consent')) return 0;
-    if (url == null) url = el.getAttribute('src');
+    if (url == null) url = el.getAttribute('src') || el.getAttribute('href');
     if (!url || !(cat = blocked(url))) return 0;
     el.setAttribute('data-consent', cat);
     el.setAttribute('data-src', url);
@@ -204,35 +206,17 @@
     return 1;
   }
   // holdTree holds n and what it contains (a fragment, a wrapper).
-  function holdTree(n) {
+  function holdTree(n, l) {
     if (!n || !n.querySelectorAll) return 0;
-    var l = n.querySelectorAll('script,iframe'), held = n.tagName ? hold(n) : 0;
-    for (var q = 0; q < l.length; q++) held += hold(l[q]);
+    var q = n.querySelectorAll('script,iframe'), held = n.tagName ? hold(n, null, l) : 0;
+    for (var i = 0; i < q.length; i++) held += hold(q[i], null, l);
     return held;
   }
-  // A script or frame starts loading the moment it is inserted, before
-  // any MutationObserver runs, so every way of inserting nodes holds them
-  // first: arguments from..to of each method are the inserted nodes.
-  function wrap(proto, names, from, to) {
-    names.forEach(function (f) {
-      var orig = proto && proto[f];
-      if (orig) proto[f] = function () {
-        for (var a = from; a < arguments.length && a < to; a++) holdTree(arguments[a]);
-        return orig.apply(this, arguments);
-      };
-    });
-  }
-  var E = Element.prototype, DP = Document.prototype;
-  wrap(Node.prototype, ['appendChild', 'insertBefore', 'replaceChild'], 0, 1);
-  [E, DP, DocumentFragment.prototype, CharacterData.prototype].forEach(function (proto) {
-    wrap(proto, ['append', 'prepend', 'after', 'before', 'replaceWith', 'replaceChildren'], 0, 1e9);
-  });
-  wrap(E, ['insertAdjacentElement'], 1, 2);
-  wrap(Range.prototype, ['insertNode'], 0, 1);
   // Markup: frames in it load as soon as it is in the page, so it is
   // parsed first in an inert <template>, held there and written back.
-  // Scripts in markup set this way never run; in document.write they do.
-  var html = Object.getOwnPropertyDescriptor(E, 'innerHTML');
+  // Scripts in markup set this way never run; in document.write and
+  // srcdoc they do.
+  var html = Object.getOwnPropertyDescriptor(Element.prototype, 'innerHTML');
   function clean(v, scripts) {
     if (!/<(iframe|script)/i.test(v)) return v;
     var t = d.createElement('template'), held = 0;
@@ -241,91 +225,127 @@
     for (var q = 0; q < l.length; q++) held += hold(l[q]);
     return held ? html.get.call(t) : v;
   }
-  function setter(proto, name, fn) {
-    var pd = proto && Object.getOwnPropertyDescriptor(proto, name);
-    if (pd) Object.defineProperty(proto, name, {
-      configurable: true, enumerable: pd.enumerable, get: pd.get,
-      set: function (v) { fn(this, v, pd.set); }
-    });
-  }
-  // What clean held in a shadow root is out of document.querySelectorAll's
-  // reach: the wasm finds it in st.held.
-  function markup(el, v, set) {
-    var h = clean(v), r = el.getRootNode();
-    set.call(el, h);
-    if (h !== v && r != d) st.held.push.apply(st.held, r.querySelectorAll('[data-consent]'));
-  }
-  setter(E, 'innerHTML', markup);
-  setter(E, 'outerHTML', markup);
-  setter(w.ShadowRoot && ShadowRoot.prototype, 'innerHTML', markup);
-  var adj = E.insertAdjacentHTML;
-  E.insertAdjacentHTML = function (pos, v) {
-    markup(this, v, function (h) { adj.call(this, pos, h); });
-  };
-  var write = DP.write;
-  DP.write = function () {
-    var a = [].slice.call(arguments);
-    for (var q = 0; q < a.length; q++) a[q] = clean(a[q], 1);
-    return write.apply(this, a);
-  };
-  // A src given to a script or frame already in the page loads it too.
+  // A src given to a script or frame already in the page loads it too. A
+  // held element takes no src at all until the wasm has activated it
+  // (lazy-loaders copy data-src to src).
   function guard(el, v) {
-    return el.isConnected && !(el.tagName == 'SCRIPT' && el.hasAttribute('src')) && hold(el, String(v));
+    return el.hasAttribute('data-consent') ? !el.hasAttribute('data-doui-done') :
+      el.isConnected && !(el.tagName == 'SCRIPT' && el.hasAttribute('src')) && hold(el, String(v));
   }
-  [w.HTMLScriptElement, w.HTMLIFrameElement].forEach(function (C) {
-    setter(C.prototype, 'src', function (el, v, set) {
-      if (!guard(el, v)) set.call(el, v);
+  // attr sets attribute n of el to v with set(v), unless it is a src that
+  // must wait; a srcdoc is cleaned like markup.
+  function attr(el, n, v, set) {
+    n = String(n).toLowerCase();
+    if (n == 'srcdoc') v = clean(String(v), 1);
+    if (n != 'src' || !guard(el, v)) return set(v);
+  }
+  // guardWindow puts the hold into every way a window's DOM can take a
+  // script or frame: this window's, and that of each same-origin frame
+  // (about:blank, srcdoc) as it comes, whose prototypes are its own.
+  function guardWindow(w) {
+    var E = w.Element.prototype, DP = w.Document.prototype;
+    if (w.__douiGuard) return;
+    w.__douiGuard = 1;
+    // method replaces each proto[name] with fn(this, arguments, the
+    // original, name).
+    function method(proto, names, fn) {
+      names.forEach(function (name) {
+        var orig = proto && proto[name];
+        if (orig) proto[name] = function () { return fn(this, arguments, orig, name); };
+      });
+    }
+    // A script or frame starts loading the moment it is inserted, before
+    // any MutationObserver runs, so every way of inserting nodes holds
+    // them first: arguments from..to of each method are the inserted nodes.
+    function wrap(proto, names, from, to) {
+      method(proto, names, function (el, a, orig) {
+        var l = [], r;
+        for (var i = from; i < a.length && i < to; i++) holdTree(a[i], l);
+        r = orig.apply(el, a);
+        l.forEach(frame);
+        return r;
+      });
+    }
+    function setter(proto, names, fn) {
+      names.forEach(function (name) {
+        var pd = proto && Object.getOwnPropertyDescriptor(proto, name);
+        if (pd) Object.defineProperty(proto, name, {
+          configurable: true, enumerable: pd.enumerable, get: pd.get,
+          set: function (v) { fn(this, v, pd.set, name); }
+        });
+      });
+    }
+    // What clean held in a shadow root or a frame is out of
+    // document.querySelectorAll's reach: the wasm finds it in st.held.
+    function markup(el, v, set) {
+      var h = clean(v), r = el.getRootNode();
+      set.call(el, h);
+      if (h !== v && r != d) st.held.push.apply(st.held, r.querySelectorAll('[data-consent]'));
+    }
+    wrap(w.Node.prototype, ['appendChild', 'insertBefore', 'replaceChild'], 0, 1);
+    [E, DP, w.DocumentFragment.prototype, w.CharacterData.prototype].forEach(function (proto) {
+      wrap(proto, ['append', 'prepend', 'after', 'before', 'replaceWith', 'replaceChildren'], 0, 1e9);
     });
-  });
-  var setAttr = E.setAttribute;
-  E.setAttribute = function (n, v) {
-    if (String(n).toLowerCase() != 'src' || !guard(this, v)) return setAttr.apply(this, arguments);
-  };
+    wrap(E, ['insertAdjacentElement'], 1, 2);
+    wrap(w.Range.prototype, ['insertNode', 'surroundContents'], 0, 1);
+    [E, w.ShadowRoot && w.ShadowRoot.prototype].forEach(function (proto) {
+      setter(proto, ['innerHTML', 'outerHTML'], markup);
+      method(proto, ['setHTMLUnsafe', 'insertAdjacentHTML'], function (el, a, orig, n) {
+        var i = n < 's' ? 1 : 0; // insertAdjacentHTML(where, markup)
+        markup(el, a[i], function (h) { a[i] = h; orig.apply(this, a); });
+      });
+    });
+    // document.write('<scr', 'ipt>') is one piece of markup.
+    method(DP, ['write', 'writeln'], function (doc, a, orig) {
+      return orig.call(doc, clean([].join.call(a, ''), 1));
+    });
+    [w.HTMLScriptElement, w.HTMLIFrameElement, w.HTMLImageElement].forEach(function (C) {
+      setter(C.prototype, ['src', 'srcdoc'], function (el, v, set, n) {
+        attr(el, n, v, function (v) { set.call(el, v); });
+      });
+    });
+    method(E, ['setAttribute', 'setAttributeNS'], function (el, a, orig, n) {
+      var i = n.length > 12 ? 1 : 0; // setAttributeNS(namespace, name, value)
+      return attr(el, a[i], a[i + 1], function (v) { a[i + 1] = v; return orig.apply(el, a); });
+    });
+  }
+  // frame guards a frame's window if it is same-origin, now and after each
+  // load (a srcdoc document replaces the first, blank one; the same
+  // listener added twice is added once).
+  function frame(f) {
+    loaded.call(f);
+    f.addEventListener('load', loaded);
+  }
+  function loaded() {
+    try { guardWindow(this.contentWindow); } catch (e) {}
+  }
+  guardWindow(w);
   // Parser-inserted elements (in the HTML) are caught before they load:
   // the parser runs microtasks before it prepares a script. Unmarked ones
   // may still be fetched early by the preload scanner: mark them.
   new MutationObserver(function (rs) {
+    var l = [];
     for (var r = 0; r < rs.length; r++)
-      for (var n = 0; n < rs[r].addedNodes.length; n++) holdTree(rs[r].addedNodes[n]);
+      for (var n = 0; n < rs[r].addedNodes.length; n++) holdTree(rs[r].addedNodes[n], l);
+    l.forEach(frame);
     // Placeholders read their frame's box, which forces a layout: not on
     // every batch while the parser runs, once at DOMContentLoaded instead.
     if (d.readyState != 'loading') frames();
   }).observe(d.documentElement, { childList: true, subtree: true });
   d.addEventListener('DOMContentLoaded', function () { frames(); });
 
-  // A held frame shows, in its own box (so that nothing moves when the
-  // frame comes), what it is, who provides it and a button that allows it.
+  // A held frame shows, in its own box, what it is, who provides it and a
+  // button that allows it. The code that builds it (web/embed.js) comes
+  // only to pages that have one: most pages never pay for it. Until it
+  // has come the held frame is its own empty box, so nothing moves.
   function frames() {
-    var T = D.t[lang];
-    if (T) d.querySelectorAll('iframe[data-consent]:not([data-doui-ph]):not([data-doui-done])').forEach(function (f) {
-      var c = f.getAttribute('data-consent'), h, p, b;
-      if (st.granted && st.granted.indexOf(c) >= 0) return;
-      try { h = new URL(f.getAttribute('data-src'), location.href).hostname; } catch (e) { h = ''; }
-      h = (T['host:' + h] || h + '\0').split('\0'); // label, privacy URL
-      p = d.createElement('div');
-      p.className = 'doui doui-ph';
-      p.setAttribute('data-doui', 'placeholder');
-      p.lang = lang;
-      p.style.width = f.offsetWidth + 'px';
-      p.style.height = f.offsetHeight + 'px';
-      p.appendChild(d.createElement('p')).textContent = T.embedText.split('{provider}').join(h[0]);
-      b = p.appendChild(d.createElement('button'));
-      b.type = 'button';
-      b.className = 'doui-btn';
-      b.setAttribute('data-doui-action', 'allow');
-      b.setAttribute('data-doui-category', c);
-      b.doui = 1; // doui's own: markup cannot forge a property
-      b.textContent = T.embedAllow.replace('{category}', T['cat:' + c]);
-      if (h[1]) {
-        b = p.appendChild(d.createElement('a'));
-        b.href = h[1];
-        b.rel = 'noopener';
-        b.textContent = T.privacyPolicy;
-      }
-      f.setAttribute('data-doui-ph', 1);
-      f.hidden = true;
-      f.before(p);
-    });
+    if (st.frames) st.frames();
+    else if (!st.f && d.querySelector('iframe[data-consent]:not([data-doui-ph],[data-doui-done])')) {
+      var s = d.createElement('script');
+      s.src = new URL(D.f, src);
+      s.crossOrigin = 'anonymous';
+      d.head.appendChild((st.f = s));
+    }
   }
 
   // The banner, from ready markup: shown at once, long before the wasm.
