@@ -111,3 +111,15 @@ func TestParseBrowserArg(t *testing.T) {
 		}
 	}
 }
+
+func TestIsLoaderName(t *testing.T) {
+	for name, want := range map[string]bool{
+		"doui.js": true, "doui.en.js": true, "doui.zh-Hant.js": true,
+		"doui.min.js.map": false, "wasm_exec.abc123.js": false, "doui.3f9a1c.js": false,
+		"mydoui.js": false, "doui.css": false, "doui..js": false,
+	} {
+		if got := isLoaderName(name); got != want {
+			t.Errorf("isLoaderName(%q): got %v, want %v", name, got, want)
+		}
+	}
+}

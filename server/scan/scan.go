@@ -79,14 +79,20 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	defer stop()
 
-	policy, policyName := o.Policy, o.PolicyName
+	f, closeFetcher, err := newFetcher(browser, o.PageTimeout)
+	if err != nil {
+		return nil, fmt.Errorf("start browser %s: %w", exe, err)
+	}
+	policy, policyName := o.Policy, cmp.Or(o.PolicyName, "the policy given")
 	if policy == nil {
-		if policy, policyName, err = discoverPolicy(browser, starts[0].String(), o.PageTimeout); err != nil {
+		if policy, policyName, err = f.discoverPolicy(starts[0].String()); err != nil {
+			closeFetcher()
 			return nil, err
 		}
 	}
 	c := newCrawler(o, starts)
-	c.plan(browser)
+	c.plan(f)
+	closeFetcher()
 	a := newAnalysis(policy, known)
 	pages := c.run(browser, a)
 	if err := ctx.Err(); err != nil {
@@ -130,37 +136,6 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	return r, nil
 }
 
-// discoverPolicy loads the first page and reads the policy served beside
-// its doui.js (doui serve and doui export both put policy.json there).
-func discoverPolicy(browser context.Context, page string, timeout time.Duration) (*policyjson.Policy, string, error) {
-	ctx, cancel := context.WithTimeoutCause(browser, timeout, fmt.Errorf("over the page time limit of %s (-timeout)", timeout))
-	defer cancel()
-	_, f, err := visit(ctx, page, BeforeChoice)
-	if err != nil {
-		return nil, "", fmt.Errorf("find the policy: %w", err)
-	}
-	if f.Loader == "" {
-		return nil, "", fmt.Errorf("find the policy: %s does not load doui.js, so it names no policy: give one with -policy FILE", page)
-	}
-	lu, err := url.Parse(f.Loader)
-	if err != nil {
-		return nil, "", fmt.Errorf("find the policy: doui's loader %q: %w", f.Loader, err)
-	}
-	pu := lu.ResolveReference(&url.URL{Path: path.Join(path.Dir(lu.Path), "policy.json")})
-	status, body, err := fetch(ctx, pu.String())
-	switch {
-	case err != nil:
-		return nil, "", fmt.Errorf("find the policy: %w", err)
-	case status != 200:
-		return nil, "", fmt.Errorf("find the policy: %s answered HTTP %d: give the policy with -policy FILE", pu, status)
-	}
-	p, err := policyjson.Parse(pu.String(), body)
-	if err != nil {
-		return nil, "", fmt.Errorf("the policy served beside doui.js is not valid:\n%w", err)
-	}
-	return p, pu.String(), nil
-}
-
 // crawler hands pages to the workers: the start URLs, then the sitemaps'
 // pages, then the links found, same origin only, robots.txt permitting,
 // up to MaxPages.
@@ -190,7 +165,7 @@ func newCrawler(o Options, starts []*url.URL) *crawler {
 // plan reads each start origin's robots.txt and sitemaps and fills the
 // queue. What cannot be read is a note, not an error: a site may have
 // neither file.
-func (c *crawler) plan(browser context.Context) {
+func (c *crawler) plan(f *fetcher) {
 	for _, u := range c.starts {
 		c.enqueue(u.String(), true)
 	}
@@ -199,23 +174,21 @@ func (c *crawler) plan(browser context.Context) {
 		if _, done := c.origins[origin]; done {
 			continue
 		}
-		ctx, cancel := context.WithTimeout(browser, c.o.PageTimeout)
-		rb, sitemaps, err := readRobots(ctx, origin)
+		rb, sitemaps, err := readRobots(f, origin)
 		c.origins[origin] = rb
 		if err != nil {
 			c.notes = append(c.notes, err.Error())
 		}
-		for _, page := range readSitemaps(ctx, sitemaps, origin, &c.notes) {
+		for _, page := range readSitemaps(f, sitemaps, origin, &c.notes) {
 			c.enqueue(page, false)
 		}
-		cancel()
 	}
 }
 
 // readRobots fetches origin's robots.txt; sitemaps are the ones it names,
 // or /sitemap.xml when it names none.
-func readRobots(ctx context.Context, origin string) (*robots, []string, error) {
-	status, body, err := fetch(ctx, origin+"/robots.txt")
+func readRobots(f *fetcher, origin string) (*robots, []string, error) {
+	status, body, err := f.get(origin + "/robots.txt")
 	if err != nil {
 		return nil, []string{origin + "/sitemap.xml"}, fmt.Errorf("robots.txt of %s: %w", origin, err)
 	}
@@ -231,7 +204,7 @@ func readRobots(ctx context.Context, origin string) (*robots, []string, error) {
 
 // readSitemaps returns the pages of the sitemaps on origin, following one
 // level of sitemap index. A missing sitemap is no error.
-func readSitemaps(ctx context.Context, maps []string, origin string, notes *[]string) []string {
+func readSitemaps(f *fetcher, maps []string, origin string, notes *[]string) []string {
 	var pages []string
 	for depth := 0; depth < 2 && len(maps) > 0; depth++ {
 		var next []string
@@ -239,7 +212,7 @@ func readSitemaps(ctx context.Context, maps []string, origin string, notes *[]st
 			if !strings.HasPrefix(m, origin+"/") {
 				continue
 			}
-			status, body, err := fetch(ctx, m)
+			status, body, err := f.get(m)
 			if err != nil || status != 200 {
 				if err != nil {
 					*notes = append(*notes, err.Error())

@@ -58,8 +58,9 @@ func (r *recorder) listen(ev any) {
 		r.last = time.Now()
 		if e.Type == network.ResourceTypeDocument {
 			r.frames[e.FrameID] = e.Request.URL
-			if e.FrameID == r.mainFrame && (r.doc == "" || r.doc == e.RequestID) {
-				r.doc = e.RequestID
+			if e.FrameID == r.mainFrame && r.doc != e.RequestID {
+				// A new document in the tab (a redirect keeps its id).
+				r.doc, r.docStatus, r.docMIME, r.docURL = e.RequestID, 0, "", ""
 			}
 		}
 		if req, ok := r.request(e); ok {
@@ -162,14 +163,15 @@ var errNotHTML = errors.New("not an HTML page")
 func visit(ctx context.Context, pageURL string, phase Phase) (Visit, *facts, error) {
 	v := Visit{Page: pageURL, Phase: phase}
 	rec := newRecorder()
-	tctx, cancel, err := openTab(ctx, rec, true, pageURL)
+	tctx, cancel, err := openTab(ctx, rec, true)
 	defer cancel()
+	if err != nil {
+		return v, nil, ctxErr(ctx, fmt.Errorf("load %s: %w", pageURL, err))
+	}
+	status, mime, final, err := load(tctx, rec, pageURL)
 	if err != nil {
 		return v, nil, ctxErr(ctx, err)
 	}
-	rec.mu.Lock()
-	status, mime, final := rec.docStatus, rec.docMIME, rec.docURL
-	rec.mu.Unlock()
 	switch {
 	case status >= 400:
 		return v, nil, fmt.Errorf("load %s: HTTP %d", pageURL, status)
@@ -210,34 +212,42 @@ func visit(ctx context.Context, pageURL string, phase Phase) (Visit, *facts, err
 }
 
 // openTab opens a tab whose network events rec records, in a fresh
-// browser context when fresh, and loads u in it. cancel closes the tab
-// (and disposes of the browser context); call it even on an error.
-func openTab(ctx context.Context, rec *recorder, fresh bool, u string) (context.Context, context.CancelFunc, error) {
+// browser context when fresh. cancel closes the tab (and disposes of the
+// browser context); call it even on an error.
+func openTab(ctx context.Context, rec *recorder, fresh bool) (context.Context, context.CancelFunc, error) {
 	opts := []chromedp.ContextOption{chromedp.WithListener(rec.listen)}
 	if fresh {
 		opts = append(opts, chromedp.WithNewBrowserContext())
 	}
 	tctx, cancel := chromedp.NewContext(ctx, opts...)
-	err := chromedp.Do(tctx,
-		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-			if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
-				return fmt.Errorf("enable network events: %w", err)
-			}
-			tree, err := cdp.Call(ctx, t, cdppage.GetFrameTree, cdp.Empty{})
-			if err != nil {
-				return fmt.Errorf("read the frame tree: %w", err)
-			}
-			rec.mu.Lock()
-			rec.mainFrame = tree.FrameTree.Frame.ID
-			rec.mu.Unlock()
-			return nil
-		}),
-		chromedp.Navigate(u),
-	)
+	err := chromedp.Do(tctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
+			return fmt.Errorf("enable network events: %w", err)
+		}
+		tree, err := cdp.Call(ctx, t, cdppage.GetFrameTree, cdp.Empty{})
+		if err != nil {
+			return fmt.Errorf("read the frame tree: %w", err)
+		}
+		rec.mu.Lock()
+		rec.mainFrame = tree.FrameTree.Frame.ID
+		rec.mu.Unlock()
+		return nil
+	}))
 	if err != nil {
-		return tctx, cancel, fmt.Errorf("load %s: %w", u, err)
+		return tctx, cancel, fmt.Errorf("open a tab: %w", err)
 	}
 	return tctx, cancel, nil
+}
+
+// load navigates the tab of ctx to u and returns the status, the MIME type
+// and the final URL of the document it got.
+func load(ctx context.Context, rec *recorder, u string) (int64, string, string, error) {
+	if err := chromedp.Do(ctx, chromedp.Navigate(u)); err != nil {
+		return 0, "", "", fmt.Errorf("load %s: %w", u, err)
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return rec.docStatus, rec.docMIME, rec.docURL, nil
 }
 
 // choose clicks "reject all" or "accept all" in doui's banner with real
