@@ -37,7 +37,7 @@ type bundle struct {
 
 // statics are the assets that do not depend on the policy.
 type statics struct {
-	wasm, wasmExec, css, embed *asset
+	wasm, wasmExec, css *asset
 }
 
 // loaderData is what the loader finds in its DOUI argument: what the page
@@ -53,7 +53,7 @@ type loaderData struct {
 	Wasm     string                       `json:"w"`
 	WasmExec string                       `json:"x"`
 	Engine   string                       `json:"e"` // the engine's data file
-	Embed    string                       `json:"f"` // the placeholders' script, for pages with a held frame
+	Embed    map[string]string            `json:"f"` // each language's placeholder script, for pages with a held frame
 	CSS      string                       `json:"css"`
 	Texts    map[string]map[string]string `json:"t"` // strings the loader writes itself
 }
@@ -84,7 +84,8 @@ type engineData struct {
 // the loader's (the live region, embed placeholders) and the engine's
 // (what it announces after a decision).
 var (
-	loaderTextKeys = []string{"saved", "embedText", "embedAllow", "privacyPolicy"}
+	loaderTextKeys = []string{"saved"}
+	embedTextKeys  = []string{"embedText", "embedAllow", "privacyPolicy"}
 	engineTextKeys = []string{"saved", "savedGranted", "savedNone"}
 )
 
@@ -128,7 +129,6 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 		d.Wasm = "/doui." + st.wasm.hash + ".wasm"
 	}
 	d.WasmExec = "/wasm_exec." + st.wasmExec.hash + ".js"
-	d.Embed = "/embed." + st.embed.hash + ".js"
 
 	// A loader carries one language: /doui.js the policy's default,
 	// /doui.LANG.js another (for pages in that language). Every language
@@ -138,6 +138,11 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 	langs := map[string]*asset{}
 	markup := map[string]string{}
 	texts := map[string]map[string]string{}
+	embedSrc, err := web.FS.ReadFile("embed.js")
+	if err != nil {
+		return nil, fmt.Errorf("read embed.js: %w", err)
+	}
+	d.Embed = map[string]string{}
 	for _, lang := range p.Site.Languages {
 		v := bannerView(p, lang, o.privacyURL)
 		var buf bytes.Buffer
@@ -148,28 +153,41 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 		if err != nil {
 			return nil, fmt.Errorf("minify banner markup (%s): %w", lang, err)
 		}
-		t, et := map[string]string{}, map[string]string{}
+		// Texts by who writes them: the loader, the embed placeholders'
+		// script (its own file, for pages with a held frame), the engine.
+		t, ft, et := map[string]string{}, map[string]string{}, map[string]string{}
 		for _, k := range loaderTextKeys {
 			t[k] = v.UI[k]
 		}
+		for _, k := range embedTextKeys {
+			ft[k] = v.UI[k]
+		}
+		ft["lang"] = lang
 		for _, k := range engineTextKeys {
 			et[k] = v.UI[k]
 		}
 		for _, c := range p.Categories {
-			t["cat:"+c.ID] = p.Text(c.Label, lang)
-			et["cat:"+c.ID] = t["cat:"+c.ID]
+			ft["cat:"+c.ID] = p.Text(c.Label, lang)
+			et["cat:"+c.ID] = ft["cat:"+c.ID]
 		}
 		for _, s := range p.Services {
 			for _, h := range s.Hosts {
-				t["host:"+h] = embedLabel(p.Text(s.Name, lang), p.Text(s.Provider, lang), lang) + "\x00" + s.PrivacyURL
+				ft["host:"+h] = embedLabel(p.Text(s.Name, lang), p.Text(s.Provider, lang), lang) + "\x00" + s.PrivacyURL
 			}
 		}
 		eng.Texts[lang], markup[lang], texts[lang] = et, html, t
+		fa, err := scriptAsset(m, embedSrc, ft)
+		if err != nil {
+			return nil, fmt.Errorf("embed.js (%s): %w", lang, err)
+		}
+		fa.immutable = true
+		name := "embed." + lang + "." + fa.hash + ".js"
+		langs[name], d.Embed[lang] = fa, name
 		a, err := jsonAsset(map[string]any{"m": html, "t": t})
 		if err != nil {
 			return nil, fmt.Errorf("encode %s markup: %w", lang, err)
 		}
-		name := "doui." + lang + "." + a.hash + ".json"
+		name = "doui." + lang + "." + a.hash + ".json"
 		langs[name], d.Langs[lang] = a, name
 	}
 	engine, err := jsonAsset(eng)
@@ -190,20 +208,9 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 		d.Default = lang
 		d.Markup = map[string]string{lang: markup[lang]}
 		d.Texts = map[string]map[string]string{lang: texts[lang]}
-		data, err := json.Marshal(d)
-		if err != nil {
-			return nil, fmt.Errorf("encode loader data: %w", err)
+		if loaders[lang], err = scriptAsset(m, src, d); err != nil {
+			return nil, fmt.Errorf("loader.js: %w", err)
 		}
-		js := bytes.Replace(src, []byte("/*DOUI*/{}"), data, 1)
-		if bytes.Equal(js, src) {
-			return nil, fmt.Errorf("loader.js has no /*DOUI*/{} placeholder")
-		}
-		min, err := m.Bytes("application/javascript", js)
-		if err != nil {
-			return nil, fmt.Errorf("minify loader: %w", err)
-		}
-		loaders[lang] = newAsset(min, "text/javascript; charset=utf-8")
-		loaders[lang].cors = true
 	}
 	loader := loaders[p.Site.DefaultLanguage]
 
@@ -333,4 +340,24 @@ func (b *bundle) file(name string) *asset {
 		return b.loaders[lang]
 	}
 	return b.langs[name]
+}
+
+// scriptAsset is script src with its /*DOUI*/{} placeholder replaced by
+// data as JSON, minified, for cross-origin pages (CORS).
+func scriptAsset(m *minify.M, src []byte, data any) (*asset, error) {
+	j, err := json.Marshal(data)
+	if err != nil {
+		return nil, fmt.Errorf("encode its data: %w", err)
+	}
+	js := bytes.Replace(src, []byte("/*DOUI*/{}"), j, 1)
+	if bytes.Equal(js, src) {
+		return nil, fmt.Errorf("no /*DOUI*/{} placeholder")
+	}
+	min, err := m.Bytes("application/javascript", js)
+	if err != nil {
+		return nil, fmt.Errorf("minify: %w", err)
+	}
+	a := newAsset(min, "text/javascript; charset=utf-8")
+	a.cors = true
+	return a, nil
 }

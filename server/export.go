@@ -27,8 +27,8 @@ any static web server, once, exactly as "doui serve" would serve it:
     engine.HASH.json     the engine's data, fetched with the wasm (immutable)
     doui.HASH.wasm       the wasm (immutable), with .br and .gz
     wasm_exec.HASH.js    Go's wasm glue (immutable), with .br and .gz
-    embed.HASH.js        the embed placeholders' script, fetched only by
-                         pages with a held iframe (immutable), with .br and .gz
+    embed.LANG.HASH.js   the embed placeholders' script and texts, fetched
+                         only by pages with a held iframe (immutable)
     doui.HASH.css        the banner CSS (immutable)
     privacy.html         the policy page in the default language,
     privacy.LANG.html    and in each language
@@ -108,7 +108,6 @@ func (s *Server) exportFiles() ([]exportFile, error) {
 		{"/policy.json", b.json},
 		{"/doui." + s.statics.wasm.hash + ".wasm", s.statics.wasm},
 		{"/wasm_exec." + s.statics.wasmExec.hash + ".js", s.statics.wasmExec},
-		{"/embed." + s.statics.embed.hash + ".js", s.statics.embed},
 		{"/doui." + s.statics.css.hash + ".css", s.statics.css},
 		{"/page.css", s.pages["/page.css"]},
 		{"/privacy.html", b.privacy[b.policy.Site.DefaultLanguage]},

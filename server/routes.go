@@ -31,8 +31,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.statics.wasm.serve(w, r)
 	case p == "/wasm_exec."+s.statics.wasmExec.hash+".js":
 		s.statics.wasmExec.serve(w, r)
-	case p == "/embed."+s.statics.embed.hash+".js":
-		s.statics.embed.serve(w, r)
 	case p == "/doui."+s.statics.css.hash+".css":
 		s.statics.css.serve(w, r)
 	case s.pages[p] != nil:

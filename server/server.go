@@ -162,16 +162,6 @@ func (s *Server) loadStatics(compressWasm bool) error {
 	s.statics.wasmExec = newAsset(glue, "text/javascript; charset=utf-8")
 	s.statics.wasmExec.immutable, s.statics.wasmExec.cors = true, true
 
-	embed, err := web.FS.ReadFile("embed.js")
-	if err != nil {
-		return fmt.Errorf("read embed.js: %w", err)
-	}
-	if embed, err = s.min.Bytes("application/javascript", embed); err != nil {
-		return fmt.Errorf("minify embed.js: %w", err)
-	}
-	s.statics.embed = newAsset(embed, "text/javascript; charset=utf-8")
-	s.statics.embed.immutable, s.statics.embed.cors = true, true
-
 	// The policy page's layout.
 	pageCSS, err := web.FS.ReadFile("pages/page.css")
 	if err != nil {

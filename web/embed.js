@@ -3,15 +3,15 @@
 // It builds, in each held frame's own box (its size, on its line: nothing
 // moves), a notice naming what the frame is and who provides it, with a
 // button that allows its category and a link to the provider's policy, in
-// the language the loader picked. It installs window.__doui.frames, which
-// the loader calls again for frames added later. The button's click is
-// the loader's (data-doui-action="allow"); b.doui marks it as doui's own,
-// which markup cannot forge.
-(function (w, d) {
-  var st = w.__doui;
+// the language of the file (the server writes one per language and fills
+// in T, its texts). It installs window.__doui.frames, which the loader
+// calls again for frames added later. The button's click is the loader's
+// (data-doui-action="allow"); b.doui marks it as doui's own, which markup
+// cannot forge.
+(function (w, d, T) {
+  var st = w.__doui, lang = T.lang;
   (st.frames = function () {
-    var T = st.D.t[st.lang];
-    if (T) d.querySelectorAll('iframe[data-consent]:not([data-doui-ph],[data-doui-done])').forEach(function (f) {
+    d.querySelectorAll('iframe[data-consent]:not([data-doui-ph],[data-doui-done])').forEach(function (f) {
       var c = f.getAttribute('data-consent'), h, p, b;
       if (st.granted && st.granted.indexOf(c) >= 0) return;
       try { h = new URL(f.getAttribute('data-src'), location.href).hostname; } catch (e) { h = ''; }
@@ -19,7 +19,7 @@
       p = d.createElement('div');
       p.className = 'doui doui-ph';
       p.setAttribute('data-doui', 'placeholder');
-      p.lang = st.lang;
+      p.lang = lang;
       p.style.width = f.offsetWidth + 'px';
       p.style.height = f.offsetHeight + 'px';
       p.appendChild(d.createElement('p')).textContent = T.embedText.split('{provider}').join(h[0]);
@@ -41,4 +41,4 @@
       f.before(p);
     });
   })();
-})(window, document);
+})(window, document, /*DOUI*/{});

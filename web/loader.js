@@ -311,13 +311,17 @@
   }
   // frame guards a frame's window if it is same-origin, now and after each
   // load (a srcdoc document replaces the first, blank one; the same
-  // listener added twice is added once).
+  // listener added twice is added once), and hands what its markup held to
+  // the wasm, which activates it there once granted.
   function frame(f) {
     loaded.call(f);
     f.addEventListener('load', loaded);
   }
   function loaded() {
-    try { guardWindow(this.contentWindow); } catch (e) {}
+    try {
+      guardWindow(this.contentWindow);
+      st.held.push.apply(st.held, this.contentDocument.querySelectorAll('[data-consent]'));
+    } catch (e) {}
   }
   guardWindow(w);
   // Parser-inserted elements (in the HTML) are caught before they load:
@@ -342,7 +346,7 @@
     if (st.frames) st.frames();
     else if (!st.f && d.querySelector('iframe[data-consent]:not([data-doui-ph],[data-doui-done])')) {
       var s = d.createElement('script');
-      s.src = new URL(D.f, src);
+      s.src = new URL(D.f[lang], src);
       s.crossOrigin = 'anonymous';
       d.head.appendChild((st.f = s));
     }
