@@ -20,9 +20,10 @@ type Visit struct {
 	// the lists are then empty.
 	Skipped string `json:"skipped,omitempty"`
 	// Requests to hosts other than the page's own (its parents and
-	// subdomains count as its own), in the order they started. Before
-	// "reject all" or "accept all" is clicked they belong to before-choice:
-	// an after-* visit lists only what started from the click on.
+	// subdomains count as its own), doui's included, in the order they
+	// started. Before "reject all" or "accept all" is clicked they belong
+	// to before-choice: an after-* visit lists only what started from the
+	// click on.
 	Requests []Request `json:"requests,omitempty"`
 	// Held are the elements doui still holds back when the visit settles.
 	Held []Request `json:"held,omitempty"`
@@ -39,8 +40,10 @@ type Request struct {
 	Host string `json:"host"`
 	// URL is the address without its query or fragment: enough to tell
 	// what was fetched, without the identifiers trackers put in queries.
-	URL  string `json:"url"`
-	Type string `json:"type,omitempty"` // Chromium's resource type: Script, Image, Document …
+	URL string `json:"url"`
+	// Type is Chromium's resource type (Script, Image, Document …), or
+	// the tag name of a held element.
+	Type string `json:"type,omitempty"`
 	// Initiator says what started it: "parser" (with Line and Col in the
 	// page's HTML, or in the frame's document named by InitiatorURL),
 	// "script" (InitiatorURL is the script, Line and Col the call), or

@@ -284,7 +284,9 @@ func (c *crawler) next(ctx context.Context) (string, bool) {
 	return u, true
 }
 
-// finish records a scanned page and queues its links.
+// finish records a scanned page, queues its links and holds the page
+// against the policy (under the crawler's lock: an analysis is not safe
+// for concurrent use).
 func (c *crawler) finish(p *page, a *analysis) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -204,7 +204,11 @@ func visit(ctx context.Context, pageURL string, phase Phase) (Visit, *facts, err
 			return v, nil, ctxErr(ctx, fmt.Errorf("%s on %s: %w", phase, pageURL, err))
 		}
 	}
-	v.Requests = rec.phaseRequests()
+	for _, r := range rec.phaseRequests() {
+		if !sameSite(r.Host, hostOf(final)) {
+			v.Requests = append(v.Requests, r)
+		}
+	}
 	if err := readState(tctx, &v, hostOf(final)); err != nil {
 		return v, nil, ctxErr(ctx, fmt.Errorf("read %s: %w", pageURL, err))
 	}
