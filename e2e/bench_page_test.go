@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/heapprofiler"
 	"github.com/chromedp/cdproto/network"
@@ -313,7 +314,11 @@ func newBenchTab(t *testing.T, p benchProfile, tg benchTarget) (*benchTab, error
 		})
 	}
 	t.Cleanup(b.close)
-	chromedp.ListenTarget(ctx, func(ev any) {
+	// Listen, not chromedp.Events: unfinished compares the requests seen
+	// here with the page's Resource Timing read by a later command, so every
+	// request reported before that command's reply must have been seen; only
+	// Listen's func runs in the tab's loop, in order, before the reply.
+	err = chromedp.Listen(ctx, func(ev any) {
 		var msg string
 		switch e := ev.(type) {
 		case *network.EventRequestWillBeSent:
@@ -326,7 +331,7 @@ func newBenchTab(t *testing.T, p benchProfile, tg benchTarget) (*benchTab, error
 				msg += " " + e.ExceptionDetails.Exception.Description
 			}
 		case *runtime.EventConsoleAPICalled:
-			if e.Type == runtime.APITypeError {
+			if e.Type == runtime.ConsoleAPICalledTypeError {
 				var parts []string
 				for _, a := range e.Args {
 					parts = append(parts, string(a.Value)+a.Description)
@@ -340,22 +345,23 @@ func newBenchTab(t *testing.T, p benchProfile, tg benchTarget) (*benchTab, error
 			b.mu.Unlock()
 		}
 	})
-	cfg, _ := json.Marshal(map[string]any{"banner": tg.banner, "accept": tg.accept, "prefsBtn": tg.prefsBtn, "prefs": tg.prefs, "doui": tg.doui})
-	err = chromedp.Run(ctx, runtime.Enable(), network.Enable(), chromedp.ActionFunc(func(ctx context.Context) error {
-		if _, err := page.AddScriptToEvaluateOnNewDocument(fmt.Sprintf(benchInit, cfg)).Do(ctx); err != nil {
-			return err
-		}
-		if p.cpu > 1 {
-			if err := emulation.SetCPUThrottlingRate(p.cpu).Do(ctx); err != nil {
-				return err
-			}
-		}
-		if p.slowNet {
-			return slowNetwork(ctx)
-		}
-		return nil
-	}))
 	if err != nil {
+		b.close()
+		return nil, fmt.Errorf("start chromium: %w", err)
+	}
+	cfg, _ := json.Marshal(map[string]any{"banner": tg.banner, "accept": tg.accept, "prefsBtn": tg.prefsBtn, "prefs": tg.prefs, "doui": tg.doui})
+	steps := []chromedp.Action[chromedp.Void]{
+		send(runtime.Enable, cdp.Empty{}),
+		send(network.Enable, network.EnableParams{}),
+		addScript(fmt.Sprintf(benchInit, cfg)),
+	}
+	if p.cpu > 1 {
+		steps = append(steps, send(emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: p.cpu}))
+	}
+	if p.slowNet {
+		steps = append(steps, chromedp.Func(slowNetwork))
+	}
+	if err := chromedp.Do(ctx, steps...); err != nil {
 		b.close()
 		return nil, fmt.Errorf("start chromium: %w", err)
 	}
@@ -375,13 +381,11 @@ func (b *benchTab) done(what string) {
 // navigate starts loading u and returns at once (chromedp.Navigate would
 // wait for the load event: a visitor clicks long before that).
 func (b *benchTab) navigate(u string) error {
-	return chromedp.Run(b.ctx, chromedp.ActionFunc(func(ctx context.Context) error {
-		_, _, errText, _, err := page.Navigate(u).Do(ctx)
-		if err == nil && errText != "" {
-			err = errors.New(errText)
-		}
-		return err
-	}))
+	res, err := chromedp.Call(b.ctx, page.Navigate, page.NavigateParams{URL: u})
+	if err == nil && res.ErrorText != "" {
+		err = errors.New(res.ErrorText)
+	}
+	return err
 }
 
 // poll evaluates expr every interval until it is true or timeout passes
@@ -389,8 +393,7 @@ func (b *benchTab) navigate(u string) error {
 func (b *benchTab) poll(expr string, timeout, interval time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for {
-		var ok bool
-		err := chromedp.Run(b.ctx, chromedp.Evaluate(expr, &ok))
+		ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](expr))
 		if err == nil && ok {
 			return nil
 		}
@@ -433,8 +436,7 @@ func (b *benchTab) clickWhenVisible(sel string, timeout time.Duration) error {
   };
   f();
 })`, timeout.Milliseconds(), sel)
-	var xy []float64
-	err := chromedp.Run(b.ctx, chromedp.Evaluate(expr, &xy, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	xy, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]float64](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
 		return err
 	}
@@ -447,9 +449,9 @@ func (b *benchTab) clickWhenVisible(sel string, timeout time.Duration) error {
 // click presses and releases the mouse (real input events, through
 // Input.dispatchMouseEvent) at the centre of the element sel.
 func (b *benchTab) click(sel string) error {
-	var xy []float64
 	expr := fmt.Sprintf(`(() => { const el = document.querySelector(%q); if (!el) return []; const r = el.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()`, sel)
-	if err := chromedp.Run(b.ctx, chromedp.Evaluate(expr, &xy)); err != nil {
+	xy, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]float64](expr))
+	if err != nil {
 		return err
 	}
 	if len(xy) != 2 {
@@ -459,24 +461,23 @@ func (b *benchTab) click(sel string) error {
 }
 
 func (b *benchTab) clickXY(sel string, xy []float64) error {
-	if err := chromedp.Run(b.ctx, chromedp.MouseClickXY(xy[0], xy[1])); err != nil {
+	if err := chromedp.Do(b.ctx, chromedp.MouseClickXY(xy[0], xy[1])); err != nil {
 		return err
 	}
-	var hit bool
-	if err := chromedp.Run(b.ctx, chromedp.Evaluate(`!!(window.__bench && window.__bench.click)`, &hit)); err != nil {
+	hit, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`!!(window.__bench && window.__bench.click)`))
+	if err != nil {
 		return err
 	}
 	if !hit {
-		var at string
-		chromedp.Run(b.ctx, chromedp.Evaluate(fmt.Sprintf(`(() => { const e = document.elementFromPoint(%f, %f); return e ? e.outerHTML.slice(0, 120) : 'nothing'; })()`, xy[0], xy[1]), &at))
+		at, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](fmt.Sprintf(`(() => { const e = document.elementFromPoint(%f, %f); return e ? e.outerHTML.slice(0, 120) : 'nothing'; })()`, xy[0], xy[1])))
 		return fmt.Errorf("the click at (%.0f, %.0f) did not reach %s (it hit %s)", xy[0], xy[1], sel, at)
 	}
 	return nil
 }
 
 func (b *benchTab) collect() (*benchPage, error) {
-	var raw string
-	if err := chromedp.Run(b.ctx, chromedp.Evaluate(benchCollect, &raw)); err != nil {
+	raw, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](benchCollect))
+	if err != nil {
 		return nil, err
 	}
 	var p benchPage
@@ -509,17 +510,12 @@ func (b *benchTab) unfinished(p *benchPage) []string {
 
 // heap is the JS heap in use after a forced GC, bytes.
 func (b *benchTab) heap() float64 {
-	var used float64
-	err := chromedp.Run(b.ctx, chromedp.ActionFunc(func(ctx context.Context) error {
-		if err := heapprofiler.CollectGarbage().Do(ctx); err != nil {
-			return err
-		}
-		u, _, _, _, err := runtime.GetHeapUsage().Do(ctx)
-		used = u
-		return err
-	}))
+	if _, err := chromedp.Call(b.ctx, heapprofiler.CollectGarbage, cdp.Empty{}); err != nil {
+		return math.NaN()
+	}
+	u, err := chromedp.Call(b.ctx, runtime.GetHeapUsage, cdp.Empty{})
 	if err != nil {
 		return math.NaN()
 	}
-	return used
+	return u.UsedSize
 }

@@ -178,8 +178,7 @@ func benchLoad(t *testing.T, s *benchSite, p benchProfile, tg benchTarget, rec b
 	}
 	time.Sleep(*benchSettle)
 	if dir := os.Getenv("DOUI_BENCH_SHOTS"); dir != "" {
-		var png []byte
-		if err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot(&png)); err == nil {
+		if png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot()); err == nil {
 			os.MkdirAll(dir, 0o755)
 			os.WriteFile(filepath.Join(dir, "bench-"+p.name+"-"+tg.name+".png"), png, 0o644)
 		}
@@ -285,8 +284,7 @@ func benchLoad(t *testing.T, s *benchSite, p benchProfile, tg benchTarget, rec b
 // repeat visit with the stored grant follows.
 func benchEngineReadyAccept(t *testing.T, b *benchTab, s *benchSite, p benchProfile, tg benchTarget, rec benchRec) {
 	if tg.doui {
-		var ok bool
-		err := chromedp.Run(b.ctx, chromedp.Evaluate(`!!(window.doui && typeof window.doui.push == 'function') && (window.__bench.pushAt = performance.now(), window.doui.push(function () {}), true)`, &ok))
+		ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`!!(window.doui && typeof window.doui.push == 'function') && (window.__bench.pushAt = performance.now(), window.doui.push(function () {}), true)`))
 		if err != nil || !ok {
 			t.Logf("click → tracker (engine ready): not measured: window.doui.push unavailable (%v)", err)
 			return
@@ -295,8 +293,7 @@ func benchEngineReadyAccept(t *testing.T, b *benchTab, s *benchSite, p benchProf
 			t.Logf("click → tracker (engine ready): not measured: engine not ready 30 s after window.doui.push: %v", err)
 			return
 		}
-		var d float64
-		chromedp.Run(b.ctx, chromedp.Evaluate(`window.__bench.ready - window.__bench.pushAt`, &d))
+		d, _ := chromedp.Run(b.ctx, chromedp.Evaluate[float64](`window.__bench.ready - window.__bench.pushAt`))
 		if d < 0 {
 			t.Logf("the engine was already ready %.0f ms before window.doui.push", -d)
 			d = 0
@@ -305,7 +302,7 @@ func benchEngineReadyAccept(t *testing.T, b *benchTab, s *benchSite, p benchProf
 		time.Sleep(200 * time.Millisecond)
 	}
 	hits := s.tracker.count("/gtag/js")
-	chromedp.Run(b.ctx, chromedp.Evaluate(`window.__bench.noWatch = true`, nil))
+	chromedp.Do(b.ctx, chromedp.Evaluate[chromedp.Void](`window.__bench.noWatch = true`))
 	if err := b.click(tg.accept); err != nil {
 		t.Logf("click → tracker (engine ready): not measured: %v", err)
 		return
@@ -432,7 +429,7 @@ func benchClickFirst(t *testing.T, s *benchSite, tg benchTarget, action string, 
 // benchWarm visits the page again in the same browser: the visitor's grant
 // is stored, the engine's files are in the HTTP cache.
 func benchWarm(t *testing.T, b *benchTab, s *benchSite, p benchProfile, tg benchTarget, rec benchRec) {
-	if err := chromedp.Run(b.ctx, chromedp.Navigate("about:blank")); err != nil {
+	if err := chromedp.Do(b.ctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Logf("warm visit: not measured: %v", err)
 		return
 	}
@@ -473,15 +470,17 @@ func benchWarm(t *testing.T, b *benchTab, s *benchSite, p benchProfile, tg bench
 
 // slowNetwork applies Lighthouse's "slow 4G" link: 150 ms RTT, 1.6 Mbps
 // down, 750 kbps up. Network.emulateNetworkConditions is deprecated (and
-// gone from cdproto) but still answered by Chromium; its successor
-// emulateNetworkConditionsByRule is the fallback.
-func slowNetwork(ctx context.Context) error {
+// gone from cdproto) but still answered by Chromium, so it is sent by name;
+// its successor emulateNetworkConditionsByRule is the fallback.
+func slowNetwork(ctx context.Context, t *chromedp.Target) error {
 	const latency, down, up = 150, 1.6e6 / 8, 750e3 / 8
 	params := map[string]any{"offline": false, "latency": latency, "downloadThroughput": down, "uploadThroughput": up}
-	if err := cdp.Execute(ctx, "Network.emulateNetworkConditions", params, nil); err == nil {
+	if err := t.Call(ctx, "Network.emulateNetworkConditions", params, nil); err == nil {
 		return nil
 	}
-	_, err := network.EmulateNetworkConditionsByRule(false, []*network.Conditions{{Latency: latency, DownloadThroughput: down, UploadThroughput: up}}).Do(ctx)
+	_, err := cdp.Call(ctx, t, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+		MatchedNetworkConditions: []*network.Conditions{{Latency: latency, DownloadThroughput: down, UploadThroughput: up}},
+	})
 	return err
 }
 

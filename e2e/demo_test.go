@@ -15,26 +15,25 @@ func TestDemo(t *testing.T) {
 	base := runDoui(t, freeAddr(t, "127.0.0.1"), "-demo", "-demo-tracker", trackerAddr).URL
 
 	ctx := browser(t)
-	var status string
-	run(t, ctx, chromedp.Navigate(base+"/"), waitSettled(), settle(),
-		chromedp.Text("#tracker-status", &status, chromedp.ByQuery))
-	if !bannerVisible(t, ctx) {
+	status := func() string { return get(t, ctx, chromedp.Text(chromedp.CSS("#tracker-status"))) }
+	run(t, ctx, chromedp.Navigate(base+"/"), quiet())
+	if !eventually(func() bool { return bannerVisible(t, ctx) }) {
 		t.Fatal("demo: banner not visible")
 	}
-	if status != "OFF" {
-		t.Fatalf("demo: tracker status before consent: got %q want OFF", status)
+	if s := status(); s != "OFF" {
+		t.Fatalf("demo: tracker status before consent: got %q want OFF", s)
 	}
-	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`), settle(),
-		chromedp.Text("#tracker-status", &status, chromedp.ByQuery))
-	if status != "ON" {
-		t.Errorf("demo: tracker status after accept: got %q want ON", status)
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`))
+	eventually(func() bool { return status() == "ON" })
+	if s := status(); s != "ON" {
+		t.Errorf("demo: tracker status after accept: got %q want ON", s)
 	}
 	// Every example policy's page shows its banner too.
 	for _, name := range []string{"tokyo", "kantei", "mic", "mofa", "ibaraki"} {
-		var title string
-		run(t, ctx, chromedp.Navigate(base+"/demo/"+name), waitSettled(), settle(),
-			chromedp.Text(`[data-doui="banner"] h2`, &title, chromedp.ByQuery))
-		if !bannerVisible(t, ctx) || strings.TrimSpace(title) == "" {
+		run(t, ctx, chromedp.Navigate(base+"/demo/"+name), waitSettled())
+		shown := eventually(func() bool { return bannerVisible(t, ctx) })
+		title := get(t, ctx, chromedp.Text(chromedp.CSS(`[data-doui="banner"] h2`)))
+		if !shown || strings.TrimSpace(title) == "" {
 			t.Errorf("/demo/%s: banner not shown (title %q)", name, title)
 		}
 	}

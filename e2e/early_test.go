@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,29 +24,41 @@ import (
 func holdWasm(t *testing.T, ctx context.Context) (release func()) {
 	t.Helper()
 	ch := make(chan struct{})
-	chromedp.ListenTarget(ctx, func(ev any) {
-		if e, ok := ev.(*fetch.EventRequestPaused); ok {
-			go func() {
-				<-ch
-				chromedp.Run(ctx, fetch.ContinueRequest(e.RequestID))
-			}()
+	// Subscribed before Fetch is on, so no pause is missed; the iterator
+	// keeps the pauses that come before the release.
+	paused := chromedp.Events(ctx, fetch.RequestPaused)
+	go func() {
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return
 		}
-	})
-	run(t, ctx, fetch.Enable().WithPatterns([]*fetch.RequestPattern{{URLPattern: "*.wasm"}}))
-	once := false
-	return func() {
-		if !once {
-			once = true
-			close(ch)
+		for e, err := range paused {
+			if err != nil {
+				return
+			}
+			chromedp.Call(ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: e.RequestID})
 		}
-	}
+	}()
+	run(t, ctx, send(fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*.wasm"}}}))
+	return sync.OnceFunc(func() { close(ch) })
 }
 
 // blockWasm makes every request for the wasm fail: the engine never comes.
 func blockWasm(t *testing.T, ctx context.Context) {
 	t.Helper()
 	allowConsoleErrors(t) // the failed fetch is reported, which is right here
-	run(t, ctx, network.SetBlockedURLs().WithURLPatterns([]*network.BlockPattern{{URLPattern: "*://*:*/*.wasm", Block: true}}))
+	run(t, ctx, blockURLs("*://*:*/*.wasm"))
+}
+
+// blockURLs makes every request matching one of the patterns fail (none:
+// nothing is blocked any more).
+func blockURLs(patterns ...string) chromedp.Action[chromedp.Void] {
+	var bp []*network.BlockPattern
+	for _, p := range patterns {
+		bp = append(bp, &network.BlockPattern{URLPattern: p, Block: true})
+	}
+	return send(network.SetBlockedURLs, network.SetBlockedURLsParams{URLPatterns: bp})
 }
 
 // clickTime records, on the page, when the last click happened (Date.now,
@@ -75,9 +88,7 @@ const readEarlyState = `(() => {
 
 func earlyNow(t *testing.T, ctx context.Context) earlyState {
 	t.Helper()
-	var st earlyState
-	run(t, ctx, chromedp.Evaluate(readEarlyState, &st))
-	return st
+	return eval[earlyState](t, ctx, readEarlyState)
 }
 
 // recordOf splits the doui cookie: version, fingerprint, seconds, granted,
@@ -135,9 +146,7 @@ func TestEarlyControlsAnswerAtOnce(t *testing.T) {
 				if st := earlyNow(t, ctx); !st.Dialog || st.Ready {
 					t.Fatalf("right after preferences, before the engine: got %+v, want the dialog open", st)
 				}
-				var focused string
-				run(t, ctx, chromedp.Evaluate(`document.activeElement.getAttribute('data-doui-category') || document.activeElement.outerHTML`, &focused))
-				if focused != "analytics" {
+				if focused := eval[string](t, ctx, `document.activeElement.getAttribute('data-doui-category') || document.activeElement.outerHTML`); focused != "analytics" {
 					t.Errorf("focus in the opened dialog: got %s want the first choice (analytics)", focused)
 				}
 				run(t, ctx, click(`input[data-doui-category="analytics"]`))
@@ -160,20 +169,22 @@ func TestEarlyControlsAnswerAtOnce(t *testing.T) {
 			release := holdWasm(t, ctx)
 			run(t, ctx,
 				chromedp.Navigate(s.URL+"/"),
-				chromedp.WaitVisible(`[data-doui="banner"]`, chromedp.ByQuery),
-				chromedp.Poll(`document.readyState === 'complete'`, nil),
-				chromedp.Evaluate(clickTime, nil),
+				chromedp.WaitVisible(chromedp.CSS(`[data-doui="banner"]`)),
+				chromedp.Poll[chromedp.Void](`document.readyState === 'complete'`),
+				chromedp.Evaluate[chromedp.Void](clickTime),
 			)
 			tc.do(t, ctx)
-			// The engine is still held: nothing optional has run.
-			run(t, ctx, chromedp.Sleep(300*time.Millisecond))
+			// The engine is still held: nothing optional has run. (Not
+			// quiet: the engine cannot settle while it is held.)
+			run(t, ctx, networkIdle())
 			if n := s.tracker.count(""); n != 0 {
 				t.Fatalf("tracker requests before the engine: got %d want 0", n)
 			}
-			var clickAt float64
-			run(t, ctx, chromedp.Evaluate(`window.__clickAt`, &clickAt))
+			clickAt := eval[float64](t, ctx, `window.__clickAt`)
 			release()
-			run(t, ctx, waitReady(), settle())
+			run(t, ctx, waitReady())
+			eventually(func() bool { return stored(t, ctx, tc.wantMethod) && s.tracker.count("/gtag/js") >= tc.wantTracker })
+			run(t, ctx, quiet())
 			if bannerVisible(t, ctx) {
 				t.Error("the banner came back when the engine started")
 			}
@@ -185,9 +196,7 @@ func TestEarlyControlsAnswerAtOnce(t *testing.T) {
 			if n := s.tracker.count("/gtag/js"); n != tc.wantTracker {
 				t.Errorf("tracker script once the engine ran: got %d want %d", n, tc.wantTracker)
 			}
-			var pending string
-			run(t, ctx, chromedp.Evaluate(`sessionStorage.getItem('doui-p') || ''`, &pending))
-			if pending != "" {
+			if pending := eval[string](t, ctx, `sessionStorage.getItem('doui-p') || ''`); pending != "" {
 				t.Errorf("recorded action left behind after the engine carried it out: %q", pending)
 			}
 		})
@@ -203,28 +212,24 @@ func TestEarlyChoiceSurvivesNavigation(t *testing.T) {
 	blockWasm(t, ctx)
 	run(t, ctx,
 		chromedp.Navigate(s.URL+"/"),
-		chromedp.WaitVisible(`[data-doui="banner"]`, chromedp.ByQuery),
-		chromedp.Evaluate(clickTime, nil),
+		chromedp.WaitVisible(chromedp.CSS(`[data-doui="banner"]`)),
+		chromedp.Evaluate[chromedp.Void](clickTime),
 		click(`[data-doui="banner"] [data-doui-action="accept-all"]`),
-		chromedp.Sleep(200*time.Millisecond),
+		quiet(), // the engine failed (settled) and the page went idle
 	)
-	var clickAt float64
-	run(t, ctx, chromedp.Evaluate(`window.__clickAt`, &clickAt))
+	clickAt := eval[float64](t, ctx, `window.__clickAt`)
 	if _, ok := cookies(t, ctx)["doui"]; ok {
 		t.Fatal("a record was stored without the engine")
 	}
 	// The next page, with the engine served again.
-	run(t, ctx, network.SetBlockedURLs().WithURLPatterns([]*network.BlockPattern{}))
-	run(t, ctx, chromedp.Navigate(s.URL+"/?next"))
-	var shown bool
-	run(t, ctx,
-		chromedp.WaitReady(`[data-doui="banner"]`, chromedp.ByQuery),
-		chromedp.Evaluate(`!document.querySelector('[data-doui="banner"]').hidden`, &shown),
-	)
-	if shown {
+	run(t, ctx, blockURLs())
+	run(t, ctx, chromedp.Navigate(s.URL+"/?next"), chromedp.WaitReady(chromedp.CSS(`[data-doui="banner"]`)))
+	if shown := eval[bool](t, ctx, `!document.querySelector('[data-doui="banner"]').hidden`); shown {
 		t.Error("the next page showed the banner again before its engine started")
 	}
-	run(t, ctx, waitReady(), settle())
+	run(t, ctx, waitReady())
+	eventually(func() bool { return stored(t, ctx, "") && s.tracker.count("/gtag/js") >= 1 })
+	run(t, ctx, quiet())
 	rec := recordOf(t, ctx)
 	if rec[4] != "a" {
 		t.Errorf("record method: got %q want a (accept-all)", rec[4])
@@ -244,14 +249,15 @@ func TestEarlyChoiceWithoutEngineFailsClosed(t *testing.T) {
 	s := newSite(t, "")
 	ctx := browser(t)
 	blockWasm(t, ctx)
+	failed := chromedp.Poll[chromedp.Void](`!!window.__doui.failed`, chromedp.WithPollingTimeout(20*time.Second))
 	run(t, ctx,
 		chromedp.Navigate(s.URL+"/"),
-		chromedp.WaitVisible(`[data-doui="banner"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(chromedp.CSS(`[data-doui="banner"]`)),
 		click(`[data-doui="banner"] [data-doui-action="accept-all"]`),
-		chromedp.Poll(`!!window.__doui.failed`, nil, chromedp.WithPollingTimeout(10*time.Second)),
+		failed,
 		chromedp.Navigate(s.URL+"/?next"),
-		chromedp.Poll(`!!window.__doui.failed`, nil, chromedp.WithPollingTimeout(10*time.Second)),
-		chromedp.Sleep(300*time.Millisecond),
+		failed,
+		quiet(),
 	)
 	if n := s.tracker.count(""); n != 0 {
 		t.Errorf("tracker requests without the engine: got %d want 0", n)
@@ -271,15 +277,17 @@ func TestEarlyRefusalBeatsStoredGrant(t *testing.T) {
 	s := newSite(t, "")
 	ctx := browser(t)
 	s.open(t, ctx, "")
-	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`), settle())
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`))
+	eventually(func() bool { return stored(t, ctx, "a") && s.tracker.count("/gtag/js") >= 1 })
+	run(t, ctx, quiet())
 	if n := s.tracker.count("/gtag/js"); n != 1 {
 		t.Fatalf("tracker after accept: got %d want 1", n)
 	}
 	release := holdWasm(t, ctx)
 	run(t, ctx,
 		chromedp.Navigate(s.URL+"/?again"),
-		chromedp.WaitReady(`.cmp-settings [data-doui-action="preferences"]`, chromedp.ByQuery),
-		chromedp.Poll(`!!window.__doui.root`, nil),
+		chromedp.WaitReady(chromedp.CSS(`.cmp-settings [data-doui-action="preferences"]`)),
+		chromedp.Poll[chromedp.Void](`!!window.__doui.root`),
 		click(`.cmp-settings [data-doui-action="preferences"]`),
 	)
 	if st := earlyNow(t, ctx); !st.Dialog || st.Ready {
@@ -287,7 +295,9 @@ func TestEarlyRefusalBeatsStoredGrant(t *testing.T) {
 	}
 	run(t, ctx, click(`[data-doui="preferences"] [data-doui-action="reject-all"]`))
 	release()
-	run(t, ctx, waitReady(), settle())
+	run(t, ctx, waitReady())
+	eventually(func() bool { _, ga := cookies(t, ctx)["_ga"]; return stored(t, ctx, "r") && !ga })
+	run(t, ctx, quiet())
 	if n := s.tracker.count("/gtag/js"); n != 1 {
 		t.Errorf("tracker after a refusal clicked before the engine: got %d want 1 (none on this page)", n)
 	}
@@ -304,9 +314,8 @@ func TestEarlyRefusalBeatsStoredGrant(t *testing.T) {
 func TestNoEngineWithoutWork(t *testing.T) {
 	s := newSite(t, "")
 	ctx := browser(t)
-	run(t, ctx, chromedp.Navigate(s.URL+"/"), waitSettled(), chromedp.Sleep(1500*time.Millisecond))
-	var files []string
-	run(t, ctx, chromedp.Evaluate(`performance.getEntriesByType('resource').map(e => new URL(e.name).pathname).filter(p => /^\/(doui|wasm_exec|engine)\./.test(p))`, &files))
+	run(t, ctx, chromedp.Navigate(s.URL+"/"), quiet())
+	files := eval[[]string](t, ctx, `performance.getEntriesByType('resource').map(e => new URL(e.name).pathname).filter(p => /^\/(doui|wasm_exec|engine)\./.test(p))`)
 	for _, f := range files {
 		if f != "/doui.js" {
 			t.Errorf("a visitor who did nothing downloaded %s", f)
@@ -316,7 +325,7 @@ func TestNoEngineWithoutWork(t *testing.T) {
 		t.Error("banner not visible")
 	}
 	// A command from the page is work: the engine comes.
-	run(t, ctx, chromedp.Evaluate(`window.doui.push(function () {})`, nil), waitReady())
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](`window.doui.push(function () {})`), waitReady())
 }
 
 // A held frame has its final size from the first paint: its placeholder
@@ -325,34 +334,29 @@ func TestNoEngineWithoutWork(t *testing.T) {
 func TestEmbedNoLayoutShift(t *testing.T) {
 	s := newSite(t, "")
 	ctx := browser(t)
-	run(t, ctx, chromedp.ActionFunc(func(ctx context.Context) error {
-		_, err := pageAddScript(ctx, `window.__cls = 0; new PerformanceObserver(l => l.getEntries().forEach(e => { if (!e.hadRecentInput) window.__cls += e.value; })).observe({ type: 'layout-shift', buffered: true });`)
-		return err
-	}))
+	run(t, ctx, addScript(`window.__cls = 0; new PerformanceObserver(l => l.getEntries().forEach(e => { if (!e.hadRecentInput) window.__cls += e.value; })).observe({ type: 'layout-shift', buffered: true });`))
 	run(t, ctx, chromedp.Navigate(s.URL+"/sized"), waitSettled())
-	var box struct{ PH, Frame [2]float64 }
-	run(t, ctx, chromedp.Evaluate(`(() => {
+	box := eval[struct{ PH, Frame [2]float64 }](t, ctx, `(() => {
 	  const ph = document.querySelector('[data-doui="placeholder"]').getBoundingClientRect();
 	  const f = document.querySelector('iframe[data-consent]');
 	  f.hidden = false; const r = f.getBoundingClientRect(); f.hidden = true;
 	  return { PH: [ph.width, ph.height], Frame: [r.width, r.height] };
-	})()`, &box))
+	})()`)
 	if box.PH != box.Frame || box.PH[0] < 500 {
 		t.Errorf("placeholder box %v, frame box %v: want the same (the frame is 560×315)", box.PH, box.Frame)
 	}
 	// Allowed from script, not by a click: layout shifts right after input
 	// do not count, and the swap must not shift anything whenever it comes.
-	run(t, ctx, chromedp.Evaluate(`window.doui.push(function () { window.doui.accept('media'); })`, nil), waitReady(),
-		chromedp.Poll(`!document.querySelector('[data-doui="placeholder"]')`, nil, chromedp.WithPollingTimeout(5*time.Second)),
-		chromedp.Sleep(200*time.Millisecond))
-	var after [2]float64
-	run(t, ctx, chromedp.Evaluate(`(() => { const r = document.querySelector('iframe[data-consent]').getBoundingClientRect(); return [r.width, r.height]; })()`, &after))
+	// A shift is reported after the frame that shows it: quiet's turns of
+	// the event loop include animation frames.
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](`window.doui.push(function () { window.doui.accept('media'); })`), waitReady(),
+		chromedp.Poll[chromedp.Void](`!document.querySelector('[data-doui="placeholder"]')`, chromedp.WithPollingTimeout(20*time.Second)),
+		quiet())
+	after := eval[[2]float64](t, ctx, `(() => { const r = document.querySelector('iframe[data-consent]').getBoundingClientRect(); return [r.width, r.height]; })()`)
 	if after != box.Frame {
 		t.Errorf("frame after allow: %v want %v", after, box.Frame)
 	}
-	var cls float64
-	run(t, ctx, chromedp.Evaluate(`window.__cls`, &cls))
-	if cls != 0 {
+	if cls := eval[float64](t, ctx, `window.__cls`); cls != 0 {
 		t.Errorf("cumulative layout shift: got %g want 0", cls)
 	}
 }
@@ -366,23 +370,23 @@ func TestEngineArrivesUnderOpenDialog(t *testing.T) {
 	release := holdWasm(t, ctx)
 	run(t, ctx,
 		chromedp.Navigate(s.URL+"/"),
-		chromedp.WaitVisible(`[data-doui="banner"]`, chromedp.ByQuery),
-		chromedp.Poll(`document.readyState === 'complete'`, nil),
+		chromedp.WaitVisible(chromedp.CSS(`[data-doui="banner"]`)),
+		chromedp.Poll[chromedp.Void](`document.readyState === 'complete'`),
 		click(`[data-doui="banner"] [data-doui-action="preferences"]`),
 		click(`input[data-doui-category="analytics"]`),
 	)
 	release()
-	run(t, ctx, waitReady(), chromedp.Sleep(200*time.Millisecond))
+	run(t, ctx, waitReady(), quiet())
 	st := earlyNow(t, ctx)
 	if !st.Dialog || strings.Join(st.Checked, ",") != "necessary,analytics" {
 		t.Fatalf("after the engine started: got %+v, want the dialog still open with analytics ticked", st)
 	}
-	var focus string
-	run(t, ctx, chromedp.Evaluate(`document.activeElement.getAttribute('data-doui-category') || ''`, &focus))
-	if focus != "analytics" {
+	if focus := eval[string](t, ctx, `document.activeElement.getAttribute('data-doui-category') || ''`); focus != "analytics" {
 		t.Errorf("focus after the engine started: got %q want the box the visitor ticked (analytics)", focus)
 	}
-	run(t, ctx, click(`[data-doui="preferences"] [data-doui-action="save"]`), settle())
+	run(t, ctx, click(`[data-doui="preferences"] [data-doui-action="save"]`))
+	eventually(func() bool { return stored(t, ctx, "c") && s.tracker.count("/gtag/js") >= 1 })
+	run(t, ctx, quiet())
 	if rec := recordOf(t, ctx); rec[4] != "c" || rec[3] != "analytics" {
 		t.Errorf("record: got method %q granted %q, want c analytics", rec[4], rec[3])
 	}

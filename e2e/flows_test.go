@@ -114,23 +114,14 @@ func (s *site) open(t *testing.T, ctx context.Context, query string) {
 	run(t, ctx, chromedp.Navigate(s.URL+"/"+query), waitSettled())
 }
 
-func click(sel string) chromedp.Action {
-	return chromedp.Click(sel, chromedp.ByQuery)
-}
-
-// settle waits until the engine has started if the page gave it work (a
-// click on doui's controls starts it), then gives the page time to request
-// what it is going to request; tracker counts are read after it.
-func settle() chromedp.Action {
-	return chromedp.Tasks{waitSettled(), chromedp.Sleep(400 * time.Millisecond)}
+func click(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Click(chromedp.CSS(sel))
 }
 
 func cookies(t *testing.T, ctx context.Context) map[string]string {
 	t.Helper()
-	var s string
-	run(t, ctx, chromedp.Evaluate(`document.cookie`, &s))
 	out := map[string]string{}
-	for _, kv := range strings.Split(s, ";") {
+	for _, kv := range strings.Split(eval[string](t, ctx, `document.cookie`), ";") {
 		if k, v, ok := strings.Cut(strings.TrimSpace(kv), "="); ok {
 			out[k] = v
 		}
@@ -138,25 +129,29 @@ func cookies(t *testing.T, ctx context.Context) map[string]string {
 	return out
 }
 
+// stored reports whether the engine has stored a record (the doui cookie)
+// whose method field is method ("" for any).
+func stored(t *testing.T, ctx context.Context, method string) bool {
+	t.Helper()
+	f := strings.Split(cookies(t, ctx)["doui"], ".")
+	return len(f) == 6 && (method == "" || f[4] == method)
+}
+
 func TestFirstVisitShowsBannerAndSendsNothing(t *testing.T) {
 	s := newSite(t, "")
 	ctx := browser(t)
 	s.open(t, ctx, "")
-	run(t, ctx, settle())
-	if !bannerVisible(t, ctx) {
+	if !eventually(func() bool { return bannerVisible(t, ctx) }) {
 		t.Fatal("banner not visible on first visit")
 	}
+	run(t, ctx, quiet())
 	if n := s.tracker.count(""); n != 0 {
 		t.Fatalf("tracker requests before consent: got %d want 0", n)
 	}
-	var disabled bool
-	run(t, ctx, chromedp.Evaluate(`window['ga-disable-G-DOUIDEMO1'] === true`, &disabled))
-	if !disabled {
+	if !eval[bool](t, ctx, `window['ga-disable-G-DOUIDEMO1'] === true`) {
 		t.Error("ga-disable-G-DOUIDEMO1 not set before consent")
 	}
-	var ph int
-	run(t, ctx, chromedp.Evaluate(`document.querySelectorAll('[data-doui="placeholder"]').length`, &ph))
-	if ph != 1 {
+	if ph := eval[int](t, ctx, `document.querySelectorAll('[data-doui="placeholder"]').length`); ph != 1 {
 		t.Errorf("embed placeholders: got %d want 1", ph)
 	}
 }
@@ -165,7 +160,12 @@ func TestAcceptReloadWithdraw(t *testing.T) {
 	s := newSite(t, "")
 	ctx := browser(t)
 	s.open(t, ctx, "")
-	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`), settle())
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`))
+	eventually(func() bool {
+		c := cookies(t, ctx)
+		return s.tracker.count("/gtag/js") >= 1 && s.tracker.count("/embed") >= 1 && c["doui"] != "" && c["_ga"] != ""
+	})
+	run(t, ctx, quiet()) // and nothing loads twice
 	if n := s.tracker.count("/gtag/js"); n != 1 {
 		t.Fatalf("tracker script after accept: got %d want 1", n)
 	}
@@ -181,7 +181,8 @@ func TestAcceptReloadWithdraw(t *testing.T) {
 	}
 
 	s.open(t, ctx, "")
-	run(t, ctx, settle())
+	eventually(func() bool { return s.tracker.count("/gtag/js") >= 2 })
+	run(t, ctx, quiet())
 	if bannerVisible(t, ctx) {
 		t.Error("banner shown again after reload")
 	}
@@ -192,12 +193,14 @@ func TestAcceptReloadWithdraw(t *testing.T) {
 	// Withdraw: the page's own "Cookie settings" link, analytics off, save.
 	// The tracker already ran, so doui reloads the page.
 	run(t, ctx,
+		markPage(),
 		click(`.cmp-settings [data-doui-action="preferences"]`),
-		chromedp.WaitVisible(`[data-doui="preferences"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(chromedp.CSS(`[data-doui="preferences"]`)),
 		click(`input[data-doui-category="analytics"]`),
 		click(`[data-doui="preferences"] [data-doui-action="save"]`),
-		chromedp.Sleep(300*time.Millisecond), waitReady(), settle(),
 	)
+	waitReloaded(t, ctx)
+	run(t, ctx, quiet())
 	if n := s.tracker.count("/gtag/js"); n != 2 {
 		t.Errorf("tracker script after withdrawal: got %d want 2 (no new load)", n)
 	}
@@ -208,13 +211,11 @@ func TestAcceptReloadWithdraw(t *testing.T) {
 	if _, ok := c["_ga_DOUIDEMO1"]; ok {
 		t.Errorf("_ga_DOUIDEMO1 survived withdrawal: %v", c)
 	}
-	var disabled bool
-	run(t, ctx, chromedp.Evaluate(`window['ga-disable-G-DOUIDEMO1'] === true`, &disabled))
-	if !disabled {
+	if !eval[bool](t, ctx, `window['ga-disable-G-DOUIDEMO1'] === true`) {
 		t.Error("ga-disable not set after withdrawal")
 	}
 	s.open(t, ctx, "")
-	run(t, ctx, settle())
+	run(t, ctx, quiet())
 	if n := s.tracker.count("/gtag/js"); n != 2 {
 		t.Errorf("tracker script on the next page: got %d want 2", n)
 	}
@@ -227,18 +228,19 @@ func TestRejectAll(t *testing.T) {
 	s := newSite(t, "")
 	ctx := browser(t)
 	s.open(t, ctx, "")
-	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="reject-all"]`), settle())
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="reject-all"]`))
+	if !eventually(func() bool { return stored(t, ctx, "r") }) {
+		t.Fatalf("no refusal stored: cookies %v", cookies(t, ctx))
+	}
 	s.open(t, ctx, "")
-	run(t, ctx, settle())
+	run(t, ctx, quiet())
 	if bannerVisible(t, ctx) {
 		t.Error("banner shown after reject + reload")
 	}
 	if n := s.tracker.count(""); n != 0 {
 		t.Errorf("tracker requests after reject: got %d want 0", n)
 	}
-	var granted []string
-	run(t, ctx, chromedp.Evaluate(`window.doui.consent()`, &granted))
-	if strings.Join(granted, ",") != "necessary" {
+	if granted := eval[[]string](t, ctx, `window.doui.consent()`); strings.Join(granted, ",") != "necessary" {
 		t.Errorf("doui.consent() after reject: got %v want [necessary]", granted)
 	}
 }
@@ -249,24 +251,28 @@ func TestPreferencesAnalyticsOnMediaOff(t *testing.T) {
 	s.open(t, ctx, "")
 	run(t, ctx,
 		click(`[data-doui="banner"] [data-doui-action="preferences"]`),
-		chromedp.WaitVisible(`[data-doui="preferences"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(chromedp.CSS(`[data-doui="preferences"]`)),
 		click(`input[data-doui-category="analytics"]`),
 		click(`[data-doui="preferences"] [data-doui-action="save"]`),
-		settle(),
 	)
+	const events = `JSON.stringify((window.dataLayer || []).filter(e => !e.length && e.event).map(e => e.event))`
+	eventually(func() bool {
+		return s.tracker.count("/gtag/js") >= 1 && strings.Contains(eval[string](t, ctx, events), "doui_consent_update")
+	})
+	run(t, ctx, quiet())
 	if n := s.tracker.count("/gtag/js"); n != 1 {
 		t.Errorf("analytics after saving it on: got %d want 1", n)
 	}
 	if n := s.tracker.count("/embed"); n != 0 {
 		t.Errorf("media after saving it off: got %d want 0", n)
 	}
-	var ev string
-	run(t, ctx, chromedp.Evaluate(`JSON.stringify(window.dataLayer.filter(e => !e.length && e.event).map(e => e.event))`, &ev))
-	if !strings.Contains(ev, "doui_consent_update") {
+	if ev := eval[string](t, ctx, events); !strings.Contains(ev, "doui_consent_update") {
 		t.Errorf("dataLayer events: got %s, want doui_consent_update", ev)
 	}
 	// The embed placeholder's button allows media in place.
-	run(t, ctx, click(`[data-doui="placeholder"] button`), settle())
+	run(t, ctx, click(`[data-doui="placeholder"] button`))
+	eventually(func() bool { return s.tracker.count("/embed") >= 1 })
+	run(t, ctx, quiet())
 	if n := s.tracker.count("/embed"); n != 1 {
 		t.Errorf("media after the placeholder's button: got %d want 1", n)
 	}
@@ -276,7 +282,10 @@ func TestPolicyChangeAsksAgain(t *testing.T) {
 	s := newSite(t, "")
 	ctx := browser(t)
 	s.open(t, ctx, "")
-	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`), settle())
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`))
+	if !eventually(func() bool { return stored(t, ctx, "a") }) {
+		t.Fatalf("no consent stored: cookies %v", cookies(t, ctx))
+	}
 	before := s.doui.fingerprint(t)
 
 	// A wording edit keeps the consent; a material one (another cookie
@@ -314,7 +323,7 @@ func TestPolicyChangeAsksAgain(t *testing.T) {
 		return strings.Contains(h, `"loadedAt"`) && s.doui.fingerprint(t) == before && strings.Count(s.doui.log.String(), "loaded:") >= 1
 	})
 	s.open(t, ctx, "")
-	run(t, ctx, settle())
+	run(t, ctx, quiet())
 	if bannerVisible(t, ctx) {
 		t.Error("banner shown again after a wording edit")
 	}
@@ -323,10 +332,10 @@ func TestPolicyChangeAsksAgain(t *testing.T) {
 	waitHealth("material edit", func(string) bool { return s.doui.fingerprint(t) != before })
 	hits := s.tracker.count("/gtag/js")
 	s.open(t, ctx, "")
-	run(t, ctx, settle())
-	if !bannerVisible(t, ctx) {
+	if !eventually(func() bool { return bannerVisible(t, ctx) }) {
 		t.Error("banner not shown after a material policy change")
 	}
+	run(t, ctx, quiet())
 	if n := s.tracker.count("/gtag/js"); n != hits {
 		t.Errorf("tracker ran on a stale consent: got %d want %d", n, hits)
 	}
@@ -336,14 +345,12 @@ func TestGarbageCookieAsksAgain(t *testing.T) {
 	s := newSite(t, "")
 	ctx := browser(t)
 	for _, v := range []string{"garbage", "1.zzzz.0.a.x.analytics", "1." + s.doui.fingerprint(t) + ".99999999999.a.AAAAAAAAAAAAAAAAAAAAAA.analytics~media"} {
-		run(t, ctx,
-			network.SetCookie("doui", v).WithURL(s.URL+"/"),
-		)
+		run(t, ctx, send(network.SetCookie, network.SetCookieParams{Name: "doui", Value: v, URL: s.URL + "/"}))
 		s.open(t, ctx, "")
-		run(t, ctx, settle())
-		if !bannerVisible(t, ctx) {
+		if !eventually(func() bool { return bannerVisible(t, ctx) }) {
 			t.Errorf("cookie %q: banner not shown", v)
 		}
+		run(t, ctx, quiet())
 	}
 	if n := s.tracker.count(""); n != 0 {
 		t.Errorf("tracker requests with forged cookies: got %d want 0", n)
@@ -355,11 +362,11 @@ func TestWasmBlockedSendsNothing(t *testing.T) {
 	s := newSite(t, "")
 	ctx := browser(t)
 	run(t, ctx,
-		network.SetBlockedURLs().WithURLPatterns([]*network.BlockPattern{{URLPattern: "*://*:*/*.wasm", Block: true}}),
+		send(network.SetBlockedURLs, network.SetBlockedURLsParams{URLPatterns: []*network.BlockPattern{{URLPattern: "*://*:*/*.wasm", Block: true}}}),
 		chromedp.Navigate(s.URL+"/"),
-		chromedp.WaitVisible(`[data-doui="banner"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(chromedp.CSS(`[data-doui="banner"]`)),
 		click(`[data-doui="banner"] [data-doui-action="accept-all"]`),
-		chromedp.Sleep(800*time.Millisecond),
+		quiet(), // the engine failed (settled) and the page went idle
 	)
 	if n := s.tracker.count(""); n != 0 {
 		t.Errorf("tracker requests with the wasm blocked: got %d want 0", n)
@@ -372,8 +379,7 @@ func TestScriptsRunInOrder(t *testing.T) {
 	ctx := browser(t)
 	s.open(t, ctx, "")
 	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`))
-	var order string
-	run(t, ctx, chromedp.Poll(`window.order && window.order.length === 3 && window.order.join(',')`, &order, chromedp.WithPollingTimeout(5*time.Second)))
+	order := get(t, ctx, chromedp.Poll[string](`window.order && window.order.length === 3 && window.order.join(',')`, chromedp.WithPollingTimeout(20*time.Second)))
 	if order != "gtag,slow,inline" {
 		t.Errorf("script order: got %s want gtag,slow,inline", order)
 	}
@@ -387,17 +393,14 @@ func TestLoaderTwice(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><script src="%[1]s/doui.js"></script><script src="%[1]s/doui.js"></script></head><body><p>twice</p></body></html>`, s.doui.URL)
 	}))
-	run(t, ctx, chromedp.Navigate(page+"/"), waitSettled(), settle())
-	var banners int
-	run(t, ctx, chromedp.Evaluate(`document.querySelectorAll('[data-doui="banner"]').length`, &banners))
-	if banners != 1 {
+	run(t, ctx, chromedp.Navigate(page+"/"), quiet())
+	if banners := eval[int](t, ctx, `document.querySelectorAll('[data-doui="banner"]').length`); banners != 1 {
 		t.Fatalf("banners with the loader included twice: got %d want 1", banners)
 	}
-	run(t, ctx, click(`[data-doui-action="accept-all"]`), settle())
-	var c string
-	run(t, ctx, chromedp.Evaluate(`document.cookie`, &c))
-	if !strings.Contains(c, "doui=1.") {
-		t.Errorf("no consent stored after accept: cookie %q", c)
+	run(t, ctx, click(`[data-doui-action="accept-all"]`))
+	consented := func() bool { return strings.Contains(eval[string](t, ctx, `document.cookie`), "doui=1.") }
+	if !eventually(consented) {
+		t.Errorf("no consent stored after accept: cookie %q", eval[string](t, ctx, `document.cookie`))
 	}
 }
 
@@ -411,22 +414,24 @@ Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('
 </script>`)
 	ctx := browser(t)
 	s.open(t, ctx, "")
-	run(t, ctx, settle())
-	if !bannerVisible(t, ctx) {
+	if !eventually(func() bool { return bannerVisible(t, ctx) }) {
 		t.Fatal("banner not shown with storage blocked")
 	}
+	run(t, ctx, quiet())
 	if n := s.tracker.count(""); n != 0 {
 		t.Fatalf("tracker requests before consent: got %d want 0", n)
 	}
-	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`), settle())
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`))
+	eventually(func() bool { return s.tracker.count("/gtag/js") >= 1 })
+	run(t, ctx, quiet())
 	if n := s.tracker.count("/gtag/js"); n != 1 {
 		t.Errorf("tracker after accept on the same page: got %d want 1", n)
 	}
 	s.open(t, ctx, "")
-	run(t, ctx, settle())
-	if !bannerVisible(t, ctx) {
+	if !eventually(func() bool { return bannerVisible(t, ctx) }) {
 		t.Error("banner not shown on the next page although nothing could be stored")
 	}
+	run(t, ctx, quiet())
 	if n := s.tracker.count("/gtag/js"); n != 1 {
 		t.Errorf("tracker on the next page without a stored choice: got %d want 1", n)
 	}
@@ -445,10 +450,8 @@ func TestNonceInlineScript(t *testing.T) {
 </head><body><p>nonce</p></body></html>`, s.doui.URL)
 	}))
 	run(t, ctx, chromedp.Navigate(page+"/"), waitSettled(),
-		click(`[data-doui="banner"] [data-doui-action="accept-all"]`), settle())
-	var ran bool
-	run(t, ctx, chromedp.Evaluate(`window.nonceRan === true`, &ran))
-	if !ran {
+		click(`[data-doui="banner"] [data-doui-action="accept-all"]`))
+	if !eventually(func() bool { return eval[bool](t, ctx, `window.nonceRan === true`) }) {
 		t.Error("inline script with a nonce did not run after accept under a nonce CSP")
 	}
 }

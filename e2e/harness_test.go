@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
@@ -216,22 +218,30 @@ func browser(t *testing.T) context.Context {
 	alloc, acancel := chromedp.NewExecAllocator(context.Background(), browserFlags(profile)...)
 	t.Cleanup(acancel)
 	// chromedp logs CDP events it does not know as errors; they are not.
-	quiet := func(format string, args ...any) {
+	logf := func(format string, args ...any) {
 		if !strings.Contains(format, "unhandled") {
 			t.Logf(format, args...)
 		}
 	}
-	ctx, cancel := chromedp.NewContext(alloc, chromedp.WithErrorf(quiet))
+	ctx, cancel := chromedp.NewContext(alloc, chromedp.WithErrorf(logf))
 	t.Cleanup(cancel)
-	if err := chromedp.Run(ctx); err != nil {
+	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
 	ctx, tcancel := context.WithTimeout(ctx, 60*time.Second)
 	t.Cleanup(tcancel)
+	pn := &pageNet{open: map[network.RequestID]openRequest{}, held: map[network.RequestID]bool{}}
+	ctx = context.WithValue(ctx, pageNetKey{}, pn)
 	var consoleMu sync.Mutex
 	var console []string
 	var jsErrors []string
-	chromedp.ListenTarget(ctx, func(ev any) {
+	// Listen, not chromedp.Events: the console check at the end of the test
+	// and networkIdle must have seen every event that came before the reply
+	// to their last command, and only Listen's func runs in the tab's own
+	// loop, in order, before that reply is read (Events' iterators deliver
+	// from another goroutine, later).
+	err = chromedp.Listen(ctx, func(ev any) {
+		pn.see(ev)
 		consoleMu.Lock()
 		defer consoleMu.Unlock()
 		switch e := ev.(type) {
@@ -240,7 +250,7 @@ func browser(t *testing.T) context.Context {
 				console = append(console, "loading failed: "+e.ErrorText)
 			}
 		case *runtime.EventConsoleAPICalled:
-			if e.Type == runtime.APITypeError || e.Type == runtime.APITypeWarning {
+			if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeWarning {
 				var parts []string
 				for _, a := range e.Args {
 					parts = append(parts, string(a.Value)+a.Description)
@@ -255,9 +265,10 @@ func browser(t *testing.T) context.Context {
 			jsErrors = append(jsErrors, "exception: "+msg)
 		}
 	})
-	if err := chromedp.Run(ctx, network.Enable()); err != nil {
+	if err != nil {
 		t.Fatal(err)
 	}
+	run(t, ctx, send(network.Enable, network.EnableParams{}))
 	// No console errors on the happy path: a test that provokes one on
 	// purpose says so with allowConsoleErrors.
 	t.Cleanup(func() {
@@ -273,17 +284,144 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
-// eventually polls cond until it holds or 10 s have passed, for positive
-// checks on what a page requests: the check after it says what failed.
-func eventually(cond func() bool) {
-	for deadline := time.Now().Add(10 * time.Second); !cond() && time.Now().Before(deadline); {
-		time.Sleep(25 * time.Millisecond)
+// pageNet is what a tab's page asked the network for and has not received
+// yet, from the Network domain's events. Requests that the test itself
+// holds back (Fetch domain, see holdWasm) are set apart: they end when the
+// test says so, not when the page is done.
+type pageNet struct {
+	mu   sync.Mutex
+	open map[network.RequestID]openRequest
+	held map[network.RequestID]bool
+}
+
+type openRequest struct {
+	url    string
+	loader cdp.LoaderID // the document that asked
+}
+
+type pageNetKey struct{}
+
+// see takes one event of the tab; it runs in the tab's loop (Listen).
+func (n *pageNet) see(ev any) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	switch e := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		if strings.HasPrefix(e.Request.URL, "http") {
+			n.open[e.RequestID] = openRequest{e.Request.URL, e.LoaderID} // a redirect keeps its id: still open
+		}
+	case *network.EventResponseReceived:
+		// A frame's document from another site loads in a process (and a
+		// target) of its own: this tab sees its request and response, not
+		// its end. The response is enough: the server has seen the request.
+		if e.Type == network.ResourceTypeDocument {
+			delete(n.open, e.RequestID)
+		}
+	case *network.EventLoadingFinished:
+		delete(n.open, e.RequestID)
+		delete(n.held, e.RequestID)
+	case *network.EventLoadingFailed:
+		delete(n.open, e.RequestID)
+		delete(n.held, e.RequestID)
+	case *fetch.EventRequestPaused:
+		n.held[e.NetworkID] = true
+	case *page.EventFrameNavigated:
+		// A new document in the tab: what the old one still had in flight
+		// was dropped with it, and Chromium does not always say so.
+		if e.Frame.ParentID == "" {
+			for id, r := range n.open {
+				if r.loader != "" && r.loader != e.Frame.LoaderID {
+					delete(n.open, id)
+				}
+			}
+		}
 	}
 }
 
-// pageAddScript runs src before any page script on every navigation.
-func pageAddScript(ctx context.Context, src string) (page.ScriptIdentifier, error) {
-	return page.AddScriptToEvaluateOnNewDocument(src).Do(ctx)
+// pending lists the requests still open, apart from the held ones.
+func (n *pageNet) pending() []string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	var out []string
+	for id, r := range n.open {
+		if !n.held[id] {
+			out = append(out, r.url)
+		}
+	}
+	return out
+}
+
+// eventually polls cond until it holds or 20 s have passed and returns its
+// last answer. A positive check (a request seen, a cookie set, an element
+// shown) waits with it: it passes as soon as the thing happens, and the
+// check after it says what failed.
+func eventually(cond func() bool) bool {
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(25 * time.Millisecond) {
+		if cond() {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+	}
+}
+
+// quiet waits until the page has done what it is going to do, for the
+// checks that something did NOT happen: no tracker request, no cookie, the
+// banner not back, no layout shift, no axe violation. An absence cannot be
+// polled for: it can only be looked at after a wait. This wait ends on
+// signs that the work is over, not after a fixed time: the engine has
+// settled (up, failed, or not wanted; engineSettled), then the page's
+// network is idle (networkIdle). A positive check never waits for quiet:
+// it polls with eventually.
+func quiet() chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(waitSettled(), networkIdle())
+}
+
+// networkIdle waits until every request the page has started has finished,
+// twice in a row, each time after a turn of the page's event loop (two
+// animation frames and a timer): work that a click or the engine's start
+// queued has run and asked for what it asks for, and a script that just
+// arrived has run and may have asked for more. Chromium reports a request
+// (Network.requestWillBeSent) in the task that starts it, and Listen sees
+// that event before the reply to the turn, so a request started before the
+// turn ended is counted. Requests the test holds back do not count, so
+// that it also works while the engine is held (see holdWasm). It fails
+// after 20 s, naming what is still loading.
+func networkIdle() chromedp.Action[chromedp.Void] {
+	turn := chromedp.Evaluate[chromedp.Void](`new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r))))`, chromedp.EvalAwaitPromise)
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		pn := ctx.Value(pageNetKey{}).(*pageNet)
+		deadline := time.Now().Add(20 * time.Second)
+		for idle := 0; idle < 2; {
+			if _, err := turn(ctx, t); err != nil {
+				return err
+			}
+			open := pn.pending()
+			if len(open) == 0 {
+				idle++
+				continue
+			}
+			idle = 0
+			if time.Now().After(deadline) {
+				return fmt.Errorf("page still loading after 20 s: %q", open)
+			}
+		}
+		return nil
+	})
+}
+
+// addScript runs src before any page script on every navigation.
+func addScript(src string) chromedp.Action[chromedp.Void] {
+	return send(page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: src})
+}
+
+// send is a step that sends one protocol command and drops its result.
+func send[P, R any](cmd cdp.Command[P, R], params P) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, cmd, params)
+		return err
+	})
 }
 
 // allowed lists the tests that expect console errors (set before browser()).
@@ -291,16 +429,34 @@ var allowed = map[string]bool{}
 
 func allowConsoleErrors(t *testing.T) { allowed[t.Name()] = true }
 
-func run(t *testing.T, ctx context.Context, actions ...chromedp.Action) {
+// run runs steps in the tab, in order, and fails the test on an error.
+func run(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Run(ctx, actions...); err != nil {
+	if err := chromedp.Do(ctx, steps...); err != nil {
 		t.Fatal(err)
 	}
 }
 
+// get runs an action that returns a value and returns it; an error fails
+// the test.
+func get[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// eval evaluates expr in the page and returns its value as a T.
+func eval[T any](t *testing.T, ctx context.Context, expr string, opts ...chromedp.EvaluateOption) T {
+	t.Helper()
+	return get(t, ctx, chromedp.Evaluate[T](expr, opts...))
+}
+
 // waitReady waits until the wasm has taken over window.doui.
-func waitReady() chromedp.Action {
-	return chromedp.Poll(`window.doui && window.doui.ready === true`, nil, chromedp.WithPollingTimeout(20*time.Second))
+func waitReady() chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](`window.doui && window.doui.ready === true`, chromedp.WithPollingTimeout(20*time.Second))
 }
 
 // engineSettled is true once the loader has put doui's markup in and the
@@ -310,16 +466,39 @@ const engineSettled = `!!(window.__doui && __doui.root && document.readyState ==
 	(!__doui.b || __doui.failed || (window.doui && window.doui.ready === true)))`
 
 // waitSettled waits for engineSettled.
-func waitSettled() chromedp.Action {
-	return chromedp.Poll(engineSettled, nil, chromedp.WithPollingTimeout(20*time.Second))
+func waitSettled() chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](engineSettled, chromedp.WithPollingTimeout(20*time.Second))
+}
+
+// waitReloaded waits, after an action that makes doui reload the page (a
+// withdrawal of something that ran), for the new page with its engine
+// ready. The page must have been marked with markPage before the action.
+// The old page's execution context goes away under a poll, so this polls
+// from here, one evaluation at a time.
+func waitReloaded(t *testing.T, ctx context.Context) {
+	t.Helper()
+	var err error
+	fresh := eventually(func() bool {
+		try, cancel := context.WithTimeout(ctx, time.Second)
+		defer cancel()
+		var ok bool
+		ok, err = chromedp.Run(try, chromedp.Evaluate[bool](`window.__before === undefined && !!window.doui && window.doui.ready === true`))
+		return err == nil && ok
+	})
+	if !fresh {
+		t.Fatalf("no reload (last error %v)", err)
+	}
+}
+
+// markPage marks the current document, for waitReloaded.
+func markPage() chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`window.__before = 1`)
 }
 
 // bannerVisible reports whether the banner is shown.
 func bannerVisible(t *testing.T, ctx context.Context) bool {
 	t.Helper()
-	var v bool
-	run(t, ctx, chromedp.Evaluate(`(() => { const b = document.querySelector('[data-doui="banner"]'); return !!b && !b.hidden && b.checkVisibility(); })()`, &v))
-	return v
+	return eval[bool](t, ctx, `(() => { const b = document.querySelector('[data-doui="banner"]'); return !!b && !b.hidden && b.checkVisibility(); })()`)
 }
 
 type syncBuffer struct {
