@@ -368,9 +368,15 @@
     root.setAttribute('data-doui', 'root');
     st.lang = lang = l;
     root.innerHTML = D.m[l];
-    if (known) root.querySelector('[data-doui="banner"]').hidden = true;
+    var b = root.querySelector('[data-doui="banner"]');
+    if (known) b.hidden = true;
     d.body.insertBefore(root, d.body.firstChild);
     st.root = root;
+    // Focus never hides behind the banner (WCAG 2.2 SC 2.4.11): the CSS
+    // keeps what has focus clear of --doui-h, the banner's height.
+    new ResizeObserver(function () {
+      d.documentElement.style.setProperty('--doui-h', b.offsetHeight + 'px');
+    }).observe(b);
     frames();
   }
   want(lang, function (l) {
