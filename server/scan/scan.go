@@ -321,12 +321,14 @@ func (c *crawler) run(browser context.Context, a *analysis) []*page {
 	var wg sync.WaitGroup
 	for range c.o.Parallel {
 		wg.Go(func() {
+			tabs := newOpener(browser)
+			defer tabs.close()
 			for {
 				u, ok := c.next(browser)
 				if !ok {
 					return
 				}
-				c.finish(scanPage(browser, u, c.o.PageTimeout), a)
+				c.finish(scanPage(browser, tabs, u, c.o.PageTimeout), a)
 			}
 		})
 	}
@@ -339,13 +341,19 @@ func (c *crawler) run(browser context.Context, a *analysis) []*page {
 	return c.done
 }
 
-// scanPage visits a page in its three phases, within timeout.
-func scanPage(browser context.Context, u string, timeout time.Duration) *page {
+// scanPage visits a page in its three phases, each in a fresh tab from
+// tabs, within timeout.
+func scanPage(browser context.Context, tabs *opener, u string, timeout time.Duration) *page {
 	ctx, cancel := context.WithTimeoutCause(browser, timeout, fmt.Errorf("over the page time limit of %s (-timeout)", timeout))
 	defer cancel()
 	p := &page{URL: u}
 	for _, ph := range phases {
-		v, f, err := visit(ctx, u, ph)
+		t, err := tabs.take()
+		if err != nil {
+			p.Err = fmt.Sprintf("open a tab for %s: %v", u, err)
+			return p
+		}
+		v, f, err := visit(ctx, t, u, ph)
 		if err != nil {
 			p.Err = err.Error()
 			if errors.Is(err, errNotHTML) {

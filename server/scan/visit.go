@@ -157,17 +157,19 @@ type facts struct {
 // errNotHTML marks a page that answered with something else than HTML.
 var errNotHTML = errors.New("not an HTML page")
 
-// visit loads pageURL in a fresh browser context and carries out phase on
-// it. ctx holds the browser (it derives from startBrowser's context) and
-// bounds the visit. The facts are filled in for BeforeChoice only.
-func visit(ctx context.Context, pageURL string, phase Phase) (Visit, *facts, error) {
+// visit loads pageURL in t, a fresh tab, and carries out phase on it; it
+// closes t. ctx bounds the visit. The facts are filled in for BeforeChoice
+// only.
+func visit(ctx context.Context, t *tab, pageURL string, phase Phase) (Visit, *facts, error) {
+	defer t.cancel()
 	v := Visit{Page: pageURL, Phase: phase}
-	rec := newRecorder()
-	tctx, cancel, err := openTab(ctx, rec, true)
-	defer cancel()
-	if err != nil {
-		return v, nil, ctxErr(ctx, fmt.Errorf("load %s: %w", pageURL, err))
-	}
+	rec := t.rec
+	// The tab's own context carries the browser and the target; ctx's end
+	// (the page's time limit, an interrupt) ends it too.
+	tctx, cancel := context.WithCancelCause(t.ctx)
+	defer cancel(nil)
+	stop := context.AfterFunc(ctx, func() { cancel(context.Cause(ctx)) })
+	defer stop()
 	status, mime, final, err := load(tctx, rec, pageURL)
 	if err != nil {
 		return v, nil, ctxErr(ctx, err)
@@ -213,6 +215,62 @@ func visit(ctx context.Context, pageURL string, phase Phase) (Visit, *facts, err
 		return v, nil, ctxErr(ctx, fmt.Errorf("read %s: %w", pageURL, err))
 	}
 	return v, f, nil
+}
+
+// tab is an open tab whose network events rec records.
+type tab struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	rec    *recorder
+}
+
+// opener opens fresh tabs one ahead of need: opening one (a browser
+// context and its renderer process) is the dearest step of a visit, so the
+// next opens while the current visit waits for the network to settle.
+// An opener belongs to one goroutine.
+type opener struct {
+	browser context.Context
+	next    chan opened
+}
+
+type opened struct {
+	t   *tab
+	err error
+}
+
+func newOpener(browser context.Context) *opener {
+	o := &opener{browser: browser}
+	o.prepare()
+	return o
+}
+
+func (o *opener) prepare() {
+	ch := make(chan opened, 1)
+	o.next = ch
+	go func() {
+		rec := newRecorder()
+		ctx, cancel, err := openTab(o.browser, rec, true)
+		if err != nil {
+			cancel()
+			ch <- opened{err: err}
+			return
+		}
+		ch <- opened{t: &tab{ctx: ctx, cancel: cancel, rec: rec}}
+	}()
+}
+
+// take returns a fresh tab, and starts opening the next.
+func (o *opener) take() (*tab, error) {
+	r := <-o.next
+	o.prepare()
+	return r.t, r.err
+}
+
+// close closes the tab opened ahead.
+func (o *opener) close() {
+	if r := <-o.next; r.t != nil {
+		r.t.cancel()
+	}
 }
 
 // openTab opens a tab whose network events rec records, in a fresh
