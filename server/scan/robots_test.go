@@ -1,6 +1,10 @@
 package scan
 
-import "testing"
+import (
+	"net/url"
+	"slices"
+	"testing"
+)
 
 func TestRobots(t *testing.T) {
 	const text = `# comments and unknown lines are ignored
@@ -63,5 +67,48 @@ func TestRobotsGroups(t *testing.T) {
 	var none *robots
 	if !none.allowed("/x") {
 		t.Error("a site without robots.txt disallows")
+	}
+}
+
+// TestEnqueue holds the crawl's bounds: same origin, no fragment twice, no
+// files, what robots.txt allows unless told otherwise, and start URLs
+// always.
+func TestEnqueue(t *testing.T) {
+	for _, ignore := range []bool{false, true} {
+		start, _ := url.Parse("https://www.example.go.jp/private/start")
+		c := newCrawler(Options{IgnoreRobots: ignore}, []*url.URL{start})
+		c.origins["https://www.example.go.jp"] = parseRobots("User-agent: *\nDisallow: /private/\n")
+		c.enqueue(start.String(), true)
+		for _, u := range []string{
+			"https://www.example.go.jp/",
+			"https://www.example.go.jp/#top",
+			"https://www.example.go.jp/news?id=1",
+			"https://www.example.go.jp/private/report",
+			"https://www.example.go.jp/files/annual.PDF",
+			"http://www.example.go.jp/",
+			"https://other.example.go.jp/",
+			"mailto:info@example.go.jp",
+			"javascript:void(0)",
+		} {
+			c.enqueue(u, false)
+		}
+		want := []string{"https://www.example.go.jp/private/start", "https://www.example.go.jp/", "https://www.example.go.jp/news?id=1"}
+		if ignore {
+			want = append(want, "https://www.example.go.jp/private/report")
+		}
+		if !slices.Equal(c.queue, want) {
+			t.Errorf("ignore robots %v: queue\ngot  %q\nwant %q", ignore, c.queue, want)
+		}
+		var skipped []string
+		for _, s := range c.skipped {
+			skipped = append(skipped, s.URL)
+		}
+		wantSkipped := []string{"https://www.example.go.jp/private/report", "https://www.example.go.jp/files/annual.PDF"}
+		if ignore {
+			wantSkipped = wantSkipped[1:]
+		}
+		if !slices.Equal(skipped, wantSkipped) {
+			t.Errorf("ignore robots %v: skipped %q, want %q", ignore, skipped, wantSkipped)
+		}
 	}
 }

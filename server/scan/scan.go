@@ -122,6 +122,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, fmt.Errorf("no page could be scanned: %s", cmp.Or(firstErr, "none found"))
 	}
 	slices.Sort(r.Pages)
+	slices.SortStableFunc(r.Visits, func(x, y Visit) int {
+		return cmp.Or(cmp.Compare(x.Page, y.Page), cmp.Compare(phaseOrder[x.Phase], phaseOrder[y.Phase]))
+	})
 	slices.SortStableFunc(r.Skipped, func(x, y Skip) int { return cmp.Compare(x.URL, y.URL) })
 	r.Findings = a.finish()
 	r.Destinations = a.destinations()

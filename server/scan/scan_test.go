@@ -274,6 +274,7 @@ func TestExitStatus(t *testing.T) {
 	}{
 		{"declared embeds and their third-party cookie exit 0", s.cmdArgs("-policy", s.Policy, "-max-pages", "1", s.URL+"/media"), nil, 0, "ok: 1 page scanned"},
 		{"a leak exits 1", s.cmdArgs("-policy", s.Policy, "-max-pages", "1", s.URL+"/news"), nil, 1, "FAIL: 1 page scanned"},
+		{"a page without doui gets one visit, and a note", s.cmdArgs("-policy", s.Policy, "-max-pages", "1", s.URL+"/plain"), nil, 0, "/plain: the after-reject and after-accept visits were skipped: no doui banner on this page"},
 		{"no browser on PATH exits 2", []string{"-q", s.URL + "/"}, map[string]string{"PATH": t.TempDir()}, 2, "apt-get install chromium"},
 		{"a browser that is not there exits 2", []string{"-q", "-browser", filepath.Join(t.TempDir(), "chromium"), s.URL + "/"}, nil, 2, "browser"},
 		{"no page loads exits 2", s.cmdArgs("-policy", s.Policy, "http://127.0.0.1:1/"), nil, 2, "no page could be scanned: http://127.0.0.1:1/: load http://127.0.0.1:1/"},
