@@ -1,7 +1,12 @@
 package scan
 
 import (
+	"context"
+	"net/url"
+	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/doui-consent/doui/policyjson"
 )
@@ -120,6 +125,53 @@ func TestIsLoaderName(t *testing.T) {
 	} {
 		if got := isLoaderName(name); got != want {
 			t.Errorf("isLoaderName(%q): got %v, want %v", name, got, want)
+		}
+	}
+}
+
+// TestHostMatchAgreesWithLoader loads a page whose script inserts scripts
+// from hosts the policy covers and does not, and checks that doui's loader
+// holds back exactly those index.host gives an optional service: scan and
+// browser agree on what a host pattern covers.
+func TestHostMatchAgreesWithLoader(t *testing.T) {
+	s := startSite(t)
+	browser, stop, err := startBrowser(context.Background(), env.chromium, s.Args, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	rec := newRecorder()
+	tctx, cancel, err := openTab(browser, rec, true)
+	defer cancel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := load(tctx, rec, s.URL+"/hosts"); err != nil {
+		t.Fatal(err)
+	}
+	type script struct {
+		Src  string `json:"src"`
+		Held bool   `json:"held"`
+	}
+	got, err := chromedp.Run(tctx, chromedp.Evaluate[[]script](`Array.from(document.querySelectorAll('head script[async]'), function (e) {
+		return {src: e.getAttribute('data-src') || e.getAttribute('src'), held: e.hasAttribute('data-consent')};
+	})`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := newIndex(testPolicy(t))
+	if len(got) != 10 {
+		t.Fatalf("got %d inserted scripts, want 10: %v", len(got), got)
+	}
+	for _, sc := range got {
+		u, err := url.Parse(sc.Src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, ok := x.host(u.Hostname())
+		want := ok && !o.Required
+		if sc.Held != want {
+			t.Errorf("%s: the loader holds it %v, the scan says it is an optional service's %v (%q)", strings.TrimSuffix(sc.Src, "/t.js"), sc.Held, want, o.Service)
 		}
 	}
 }

@@ -102,7 +102,7 @@ func serve(t testing.TB, ln net.Listener, h http.Handler, tc *tls.Config) {
 var pages = map[string]string{
 	"/": "index.html", "/gtm": "gtm.html", "/media": "media.html", "/matomo": "matomo.html",
 	"/pixel": "pixel.html", "/news": "news.html", "/widgets": "widgets.html", "/about": "about.html",
-	"/plain": "plain.html", "/robots.txt": "robots.txt", "/sitemap.xml": "sitemap.xml",
+	"/plain": "plain.html", "/hosts": "hosts.html", "/robots.txt": "robots.txt", "/sitemap.xml": "sitemap.xml",
 	"/private/report": "about.html",
 }
 
