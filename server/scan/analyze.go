@@ -435,7 +435,7 @@ func (a *analysis) destination(host string, ph Phase, pageURL string) {
 // finish returns every finding, most serious first, with the undeclared
 // and unseen ones, which need the whole crawl.
 func (a *analysis) finish() []Finding {
-	out := slices.Clone(a.findings)
+	out := append([]Finding{}, a.findings...) // [] in JSON when there is none
 	for _, u := range sortedValues(a.hosts) {
 		if !u.accepted {
 			continue

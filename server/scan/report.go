@@ -237,7 +237,7 @@ func joinPhases(ps []Phase) string {
 func (a *analysis) destinations() []Destination {
 	p := a.idx.policy
 	lang := p.Site.DefaultLanguage
-	var out []Destination
+	out := []Destination{}
 	for _, d := range sortedValues(a.dests) {
 		row := *d
 		row.Pages = len(d.pages)
