@@ -42,11 +42,8 @@ type Finding struct {
 // undeclared is a host or cookie not in the policy, with where it was seen,
 // for its finding and for the proposal.
 type undeclared struct {
-	host   string
-	cookie Cookie
-	// pageHost is the host of the first page it was seen on, which decides
-	// whether a cookie is first-party.
-	pageHost string
+	host     string
+	cookie   Cookie
 	paths    []string // request paths, for the known services' path rules
 	pages    map[string]bool
 	accepted bool // seen after "accept all"
@@ -136,7 +133,7 @@ func (a *analysis) visitRequests(p *page, doc *htmlDoc, v Visit, pageHost string
 		} else {
 			u := a.hosts[r.Host]
 			if u == nil {
-				u = &undeclared{host: r.Host, pageHost: pageHost, pages: map[string]bool{}}
+				u = &undeclared{host: r.Host, pages: map[string]bool{}}
 				a.hosts[r.Host] = u
 			}
 			if path := pathOf(r.URL); !slices.Contains(u.paths, path) {
@@ -181,7 +178,7 @@ func (a *analysis) visitCookies(p *page, v Visit, pageHost string) {
 			key := cookieKey(c)
 			u := a.cookies[key]
 			if u == nil {
-				u = &undeclared{cookie: c, pageHost: pageHost, pages: map[string]bool{}}
+				u = &undeclared{cookie: c, pages: map[string]bool{}}
 				a.cookies[key] = u
 			}
 			u.pages[p.URL] = true
