@@ -703,10 +703,12 @@ func TestMatomoSnippet(t *testing.T) {
 // DOMContentLoaded ("ready", frames too). One more is document.write.
 var insertPaths = map[string][]string{
 	"head": {"appendChild", "insertBefore", "replaceChild", "append", "prepend", "after", "before", "replaceWith",
-		"insertAdjacentElement", "fragment", "wrapped", "srcProperty", "setAttribute", "contextualFragment", "textAfter", "documentWrite"},
+		"insertAdjacentElement", "fragment", "wrapped", "srcProperty", "setAttribute", "setAttributeNS", "contextualFragment", "textAfter",
+		"documentWrite", "writeSplit", "writeln"},
 	"ready": {"appendChild", "insertBefore", "replaceChild", "append", "prepend", "after", "before", "replaceWith",
-		"insertAdjacentElement", "fragment", "wrapped", "srcProperty", "setAttribute", "contextualFragment", "textAfter",
-		"innerHTML", "insertAdjacentHTML", "outerHTML", "replaceChildren", "rangeInsertNode", "shadowInnerHTML"},
+		"insertAdjacentElement", "fragment", "wrapped", "srcProperty", "setAttribute", "setAttributeNS", "contextualFragment", "textAfter",
+		"innerHTML", "insertAdjacentHTML", "outerHTML", "replaceChildren", "rangeInsertNode", "shadowInnerHTML",
+		"surroundContents", "setHTMLUnsafe", "friendlyFrame", "srcdoc", "svgScript", "lazyLoader"},
 }
 
 // TestAutoBlockInserted: scripts and frames that other scripts insert from

@@ -46,7 +46,7 @@ func (a *app) next() {
 		el := a.queue[0]
 		a.queue = a.queue[1:]
 		switch tag := x.str(x.get(el, "tagName")); tag {
-		case "SCRIPT":
+		case "SCRIPT", "script": // an SVG script's tagName is lower case
 			a.runScript(&x, el)
 		case "IFRAME", "IMG", "EMBED":
 			a.removePlaceholder(&x, el)
@@ -75,7 +75,7 @@ func (a *app) runScript(x *jsx, el safejs.Value) {
 	x.each(x.get(el, "attributes"), func(at safejs.Value) {
 		name := x.str(x.get(at, "name"))
 		switch name {
-		case "type", "src", "data-src", "data-type", "data-consent", "data-doui-done":
+		case "type", "src", "href", "data-src", "data-type", "data-consent", "data-doui-done":
 			return
 		}
 		x.call(live, "setAttribute", name, x.str(x.get(at, "value")))
