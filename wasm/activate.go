@@ -100,7 +100,11 @@ func (a *app) runScript(x *jsx, el safejs.Value) {
 		return
 	}
 	x.set(live, "async", false)
-	x.call(live, "setAttribute", "src", src)
+	if a.tt.Type() == safejs.TypeObject {
+		x.call(live, "setAttribute", "src", x.call(a.tt, "createScriptURL", src))
+	} else {
+		x.call(live, "setAttribute", "src", src)
+	}
 	var done safejs.Func
 	done = a.callback(func([]safejs.Value) {
 		done.Release()

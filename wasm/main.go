@@ -39,6 +39,7 @@ type app struct {
 	waiting      bool            // an external script of the queue is loading
 	opener       safejs.Value    // what had focus when the preferences opened
 	root         safejs.Value    // the loader's markup root
+	tt           safejs.Value    // the doui-engine Trusted Types policy, if the page has Trusted Types
 }
 
 func newApp() (*app, error) {
@@ -120,6 +121,7 @@ func (a *app) start() {
 			ss.Call("removeItem", "doui-p")
 		}
 	}
+	a.trustedTypes()
 	a.root = a.waitRoot()
 	a.render()
 	a.listenDialog()
@@ -269,5 +271,46 @@ func consoleError(msg string) {
 	console, err := safejs.Global().Get("console")
 	if err == nil {
 		console.Call("error", msg)
+	}
+}
+
+// trustedTypes makes doui-engine, the Trusted Types policy through which
+// the engine gives a held script its URL (a page that requires Trusted
+// Types refuses a plain string there). Only a URL whose host the policy
+// lists for a category granted now passes; anything else becomes "",
+// which loads nothing: the policy lets nothing through that the admin did
+// not declare, so it is no gadget for an injected script. Held inline
+// scripts have no such check and do not run on such a page (reported on
+// the console). The policy object stays in Go, out of the page's reach.
+func (a *app) trustedTypes() {
+	var x jsx
+	defer x.report("trustedTypes")
+	tt := x.get(a.win, "trustedTypes")
+	if tt.Type() != safejs.TypeObject {
+		return
+	}
+	check := a.returning(func(args []safejs.Value) any {
+		var x jsx
+		defer x.report("trustedTypes (createScriptURL)")
+		if len(args) == 0 {
+			return ""
+		}
+		url := x.str(args[0])
+		if id, ok := banner.URLCategory(&a.cfg, url); ok && a.dec.Grants(id) {
+			return url
+		}
+		return ""
+	})
+	opts, err := safejs.ValueOf(map[string]any{})
+	if err != nil {
+		return
+	}
+	x.set(opts, "createScriptURL", check)
+	// A page whose CSP does not list doui-engine refuses the name: held
+	// scripts then fail to run there, and say so.
+	if p, err := tt.Call("createPolicy", "doui-engine", opts); err == nil {
+		a.tt = p
+	} else {
+		consoleError("doui: Trusted Types: cannot create the policy doui-engine (add it to the CSP's trusted-types): " + err.Error())
 	}
 }

@@ -37,6 +37,12 @@
   var me = d.currentScript;
   var src = (me && me.src) || location.href;
   var cfg = D.c;
+  // Trusted Types: on a page that requires them, doui's own markup and
+  // script URLs go through the policy doui (the site's CSP names it:
+  // trusted-types doui doui-engine), private to this closure. Elsewhere
+  // it is plain String.
+  var tt = { createHTML: String, createScriptURL: String };
+  try { tt = trustedTypes.createPolicy('doui', tt); } catch (e) {}
   var st = (w.__doui = { D: D, held: [], s: me });
 
   // The GA opt-out flags, then Consent Mode v2 defaults (all denied), before
@@ -133,7 +139,7 @@
       l = t.getAttribute('data-doui-lang');
       if (D.m[l] && l != lang) {
         var n = d.createElement('div');
-        n.innerHTML = D.m[l];
+        n.innerHTML = tt.createHTML(D.m[l]);
         morph(st.root, n);
         st.lang = lang = l;
         t.focus();
@@ -223,7 +229,7 @@
     html.set.call(t, v);
     var l = t.content.querySelectorAll(scripts ? 'script,iframe' : 'iframe');
     for (var q = 0; q < l.length; q++) held += hold(l[q]);
-    return held ? html.get.call(t) : v;
+    return held ? tt.createHTML(html.get.call(t)) : v;
   }
   // A src given to a script or frame already in the page loads it too. A
   // held element takes no src at all until the wasm has activated it
@@ -236,7 +242,7 @@
   // must wait; a srcdoc is cleaned like markup.
   function attr(el, n, v, set) {
     n = String(n).toLowerCase();
-    if (n == 'srcdoc') v = clean(String(v), 1);
+    if (n == 'srcdoc') v = clean(v, 1);
     if (n != 'src' || !guard(el, v)) return set(v);
   }
   // guardWindow puts the hold into every way a window's DOM can take a
@@ -297,7 +303,8 @@
     });
     // document.write('<scr', 'ipt>') is one piece of markup.
     method(DP, ['write', 'writeln'], function (doc, a, orig) {
-      return orig.call(doc, clean([].join.call(a, ''), 1));
+      var j = [].join.call(a, ''), h = clean(j, 1);
+      return h === j ? orig.apply(doc, a) : orig.call(doc, h);
     });
     [w.HTMLScriptElement, w.HTMLIFrameElement, w.HTMLImageElement].forEach(function (C) {
       setter(C.prototype, ['src', 'srcdoc'], function (el, v, set, n) {
@@ -346,7 +353,7 @@
     if (st.frames) st.frames();
     else if (!st.f && d.querySelector('iframe[data-consent]:not([data-doui-ph],[data-doui-done])')) {
       var s = d.createElement('script');
-      s.src = new URL(D.f[lang], src);
+      s.src = tt.createScriptURL(new URL(D.f[lang], src));
       s.crossOrigin = 'anonymous';
       d.head.appendChild((st.f = s));
     }
@@ -367,7 +374,7 @@
     root.className = 'doui';
     root.setAttribute('data-doui', 'root');
     st.lang = lang = l;
-    root.innerHTML = D.m[l];
+    root.innerHTML = tt.createHTML(D.m[l]);
     var b = root.querySelector('[data-doui="banner"]');
     if (known) b.hidden = true;
     d.body.insertBefore(root, d.body.firstChild);
@@ -407,7 +414,7 @@
     }
     var wasm = WebAssembly.compileStreaming(fetch(new URL(D.w, src), { priority: now == 2 ? 'high' : 'low' }));
     var x = d.createElement('script');
-    x.src = new URL(D.x, src);
+    x.src = tt.createScriptURL(new URL(D.x, src));
     x.crossOrigin = 'anonymous';
     var data = fetch(new URL(D.e, src)).then(function (r) { return r.json(); });
     Promise.all([wasm, data.then(function (v) { D.e = v; }), new Promise(function (ok, ko) { x.onload = ok; x.onerror = ko; })]).then(function (v) {
