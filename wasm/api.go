@@ -173,7 +173,13 @@ func (a *app) carryOut(eff banner.Effects, rec *banner.Record) {
 	}
 	a.dispatch(how)
 	if eff.Reload {
-		x.call(x.get(a.win, "location"), "reload")
+		// A fresh load of the page, not location.reload(): on a reload
+		// Firefox gives each frame back the URL it last had, which would
+		// fetch a frame that is held again now. The fragment goes: a URL
+		// that differs from this one only there would not load anything.
+		loc := x.get(a.win, "location")
+		href, _, _ := strings.Cut(x.str(x.get(loc, "href")), "#")
+		x.call(loc, "replace", href)
 	}
 }
 

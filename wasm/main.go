@@ -275,8 +275,8 @@ func consoleError(msg string) {
 }
 
 // trustedTypes makes doui-engine, the Trusted Types policy through which
-// the engine gives a held script its URL (a page that requires Trusted
-// Types refuses a plain string there). Only a URL whose host the policy
+// the engine gives a held script its URL on a page that enforces Trusted
+// Types (it refuses a plain string there). Only a URL whose host the policy
 // lists for a category granted now passes; anything else becomes "",
 // which loads nothing: the policy lets nothing through that the admin did
 // not declare, so it is no gadget for an injected script. Held inline
@@ -287,6 +287,16 @@ func (a *app) trustedTypes() {
 	defer x.report("trustedTypes")
 	tt := x.get(a.win, "trustedTypes")
 	if tt.Type() != safejs.TypeObject {
+		return
+	}
+	// Only a page that enforces them needs the policy (elsewhere a script
+	// from any host runs as the page marked it): a plain string given to a
+	// detached script's src is refused exactly there (and loads nothing).
+	probe := x.call(a.doc, "createElement", "script")
+	if x.err != nil {
+		return
+	}
+	if _, err := probe.Call("setAttribute", "src", "about:blank"); err == nil {
 		return
 	}
 	check := a.returning(func(args []safejs.Value) any {
