@@ -113,7 +113,7 @@ func TestScanSite(t *testing.T) {
 			}
 			slices.Sort(got)
 			if !slices.Equal(got, want[key]) {
-				t.Errorf("%s: requests to %v, want %v", key, got, want[key])
+				t.Errorf("%s: requests to %v, want %v (still held: %v)", key, got, want[key], v.Held)
 			}
 		}
 	})

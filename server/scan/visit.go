@@ -86,8 +86,11 @@ func visit(ctx context.Context, t *tab, pageURL string, phase Phase) (Visit, *fa
 }
 
 // choose clicks "reject all" or "accept all" in doui's banner with real
-// input events, then waits for the engine to take the choice over. It
-// returns a note when the engine did not start in time.
+// input events (doui takes no choice from el.click()), then waits until
+// the engine has carried it out: it writes the record (cookie, or its
+// localStorage mirror) after it has inserted what the choice activates,
+// so from then on every request the choice causes has started. It returns
+// a note when the engine did not get there in time.
 func choose(ctx context.Context, phase Phase) (string, error) {
 	action := map[Phase]string{AfterReject: "reject-all", AfterAccept: "accept-all"}[phase]
 	sel := chromedp.CSS(`[data-doui="banner"] [data-doui-action="` + action + `"]`)
@@ -96,12 +99,11 @@ func choose(ctx context.Context, phase Phase) (string, error) {
 	if err := chromedp.Do(cctx, chromedp.Click(sel, chromedp.NodeVisible)); err != nil {
 		return "", fmt.Errorf("click %s in doui's banner: %w", action, err)
 	}
-	_, err := chromedp.Run(ctx, chromedp.Poll[bool](
-		`(window.doui && window.doui.ready === true) || !!(window.__doui && window.__doui.failed)`,
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](recordedJS,
 		chromedp.WithPollingInterval(pollEvery), chromedp.WithPollingTimeout(engineWait)))
 	switch {
 	case errors.Is(err, chromedp.ErrPollingTimeout):
-		return fmt.Sprintf("doui's engine did not start within %s of the click: what it would activate is not seen", engineWait), nil
+		return fmt.Sprintf("doui's engine did not record the choice within %s of the click: what it would activate is not seen", engineWait), nil
 	case err != nil:
 		return "", fmt.Errorf("wait for doui's engine: %w", err)
 	}
@@ -111,6 +113,15 @@ func choose(ctx context.Context, phase Phase) (string, error) {
 	}
 	return "", nil
 }
+
+// recordedJS is true once the engine is up and has stored the visitor's
+// record, or has failed to start.
+const recordedJS = `(function () {
+  if (window.__doui && window.__doui.failed) return true;
+  if (!(window.doui && window.doui.ready === true)) return false;
+  if (/(^|;\s*)(__Host-)?doui=/.test(document.cookie)) return true;
+  try { return !!localStorage.getItem('doui'); } catch (e) { return false; }
+})()`
 
 // readFacts reads the page's final URL, doui's loader, the links and the
 // HTML as the server sent it.
