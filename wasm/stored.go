@@ -76,8 +76,7 @@ func (a *app) checkPlacement() {
 		if src := x.attr(s, "src"); src != "" {
 			before = append(before, src)
 		} else {
-			text := x.str(x.get(s, "text"))
-			before = append(before, "the inline script \""+strings.Join(strings.Fields(text[:min(len(text), 60)]), " ")+"…\"")
+			before = append(before, "the inline script \""+excerpt(x.str(x.get(s, "text")), 60)+"…\"")
 		}
 	})
 	if len(before) > 0 {
@@ -90,4 +89,25 @@ func consoleWarn(msg string) {
 	if err == nil {
 		console.Call("warn", msg)
 	}
+}
+
+// excerpt is the first n bytes of s with runs of ASCII white space made one
+// space. A character cut at n shows as U+FFFD on the console, where this
+// goes. (Not strings.Fields, nor a utf8 check: each cost ~2 KB of wasm.)
+func excerpt(s string, n int) string {
+	var b []byte
+	space := false
+	for i := 0; i < len(s) && len(b) < n; i++ {
+		switch c := s[i]; c {
+		case ' ', '\n', '\t', '\r', '\f':
+			space = len(b) > 0
+		default:
+			if space {
+				b = append(b, ' ')
+				space = false
+			}
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }
