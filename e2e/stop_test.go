@@ -8,13 +8,16 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/security"
 	"github.com/chromedp/chromedp"
 )
 
@@ -249,5 +252,50 @@ func TestMisplacedLoaderWarns(t *testing.T) {
 	}
 	if !strings.Contains(warns, `the inline script "window.early = 1`) {
 		t.Errorf("no warning naming the script before doui.js: %q", warns)
+	}
+}
+
+// TestHostCookieOnHTTPS: on an https site the record is the __Host-doui
+// cookie (no plain doui cookie), and it alone carries the choice to the
+// next page when localStorage has been cleared; a plain doui cookie
+// planted with a refusal changes nothing.
+func TestHostCookieOnHTTPS(t *testing.T) {
+	d := startDoui(t, "web/policies/demo.json")
+	tr := newFakeTracker()
+	trackerURL := serveOn(t, "127.0.0.3", tr)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>https</title>
+<script src="%s/doui.js"></script>
+<script type="text/plain" data-consent="analytics" data-src="%s/gtag/js?id=G-DOUIDEMO1"></script>
+</head><body><main><h1>A ministry</h1></main></body></html>`, d.URL, trackerURL)
+	}))
+	ln, err := net.Listen("tcp", "127.0.0.2:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Listener = ln
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	ctx := browser(t)
+	run(t, ctx, send(security.SetIgnoreCertificateErrors, security.SetIgnoreCertificateErrorsParams{Ignore: true}),
+		chromedp.Navigate(srv.URL+"/"), waitSettled(),
+		click(`[data-doui="banner"] [data-doui-action="accept-all"]`))
+	if !eventually(func() bool { return strings.HasPrefix(cookies(t, ctx)["__Host-doui"], "1.") }) {
+		t.Fatalf("no __Host-doui cookie after accept on https: %v", cookies(t, ctx))
+	}
+	if _, ok := cookies(t, ctx)["doui"]; ok {
+		t.Errorf("a plain doui cookie on https: %v", cookies(t, ctx))
+	}
+	// A refusal planted as a plain cookie, localStorage gone: the
+	// __Host- cookie still holds the visitor's accept.
+	run(t, ctx, send(network.SetCookie, network.SetCookieParams{Name: "doui", Value: "1." + d.fingerprint(t) + "." + strconv.FormatInt(time.Now().Unix(), 10) + "..r.AAECAwQFBgcICQoLDA0ODw", URL: srv.URL + "/", Path: "/"}),
+		chromedp.Evaluate[chromedp.Void](`localStorage.clear()`),
+		chromedp.Navigate(srv.URL+"/"), waitSettled())
+	if bannerVisible(t, ctx) {
+		t.Error("banner shown again: the __Host-doui cookie was not read")
+	}
+	if !eventually(func() bool { return tr.count("/gtag/js") >= 2 }) {
+		t.Errorf("tracker script on the next page: %d loads, want 2 (the accept stands)", tr.count("/gtag/js"))
 	}
 }
