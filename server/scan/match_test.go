@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/doui-consent/doui/banner"
 
 	"github.com/doui-consent/doui/policyjson"
 )
@@ -41,6 +42,31 @@ func TestHostMatch(t *testing.T) {
 		o, ok := x.host(tc.host)
 		if o.Service != tc.service || ok != (tc.service != "") {
 			t.Errorf("host(%q): got %q %v, want %q", tc.host, o.Service, ok, tc.service)
+		}
+	}
+}
+
+// TestHostMatchAgreesWithBanner holds index.host to banner.URLCategory,
+// the engine's own host rule: for every host, the optional category the
+// scan finds is the one the engine holds the host back for.
+func TestHostMatchAgreesWithBanner(t *testing.T) {
+	p := testPolicy(t)
+	p.Services = append(p.Services, policyjson.Service{ID: "facebook-all", Category: "marketing", Hosts: []string{"facebook.com"}},
+		policyjson.Service{ID: "cdn", Category: "necessary", Hosts: []string{"cdn.jsdelivr.net"}})
+	cfg := p.Config()
+	x := newIndex(p)
+	for _, h := range []string{"www.googletagmanager.com", "WWW.GOOGLETAGMANAGER.COM", "www.googletagmanager.com.", "region1.www.google-analytics.com",
+		"google-analytics.com", "www.facebook.com", "m.facebook.com", "facebook.com", "static.hotjar.com", "hotjar.com",
+		"www.youtube.com", "youtube.com", "www.youtube-nocookie.com", "cdn.jsdelivr.net", "x.cdn.jsdelivr.net", "cdn.matomo.cloud",
+		"doui-demo.matomo.cloud", "matomo.cloud", "127.0.0.2", "localhost", "jp"} {
+		want, wantOK := banner.URLCategory(&cfg, "https://"+h+"/x.js")
+		o, ok := x.host(h)
+		got, gotOK := o.Category, ok && !o.Required
+		if !gotOK {
+			got = ""
+		}
+		if got != want || gotOK != wantOK {
+			t.Errorf("%s: the scan finds optional category %q (%v), the engine %q (%v)", h, got, gotOK, want, wantOK)
 		}
 	}
 }
