@@ -27,8 +27,8 @@
 //
 // Hosts and cookies are matched against the policy the way the browser
 // matches them: a host pattern covers the host and its subdomains, as the
-// loader's host blocker does, and cookie names go through
-// [banner.MatchCookie]. Then:
+// loader's host blocker and [banner.URLCategory] do, and cookies go through
+// [banner.MatchCookie] and [banner.CookieTargets]. Then:
 //
 //   - leak: a host or cookie of an optional category (or of nothing in the
 //     policy) seen before any choice or after "reject all";

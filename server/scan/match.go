@@ -48,8 +48,11 @@ func newIndex(p *policyjson.Policy) *index {
 
 // host returns the service whose declared hosts cover h. A declared host
 // covers itself and its subdomains; the most specific declaration wins.
-// This is the walk of the loader's host blocker (web/loader.js, blocked):
-// www.a.jp, then a.jp, then jp.
+// This is the walk of the loader's host blocker (web/loader.js, blocked)
+// and of banner.URLCategory: www.a.jp, then a.jp, then jp. It returns the
+// service, which URLCategory does not, and hosts of required categories,
+// which it leaves out; TestHostMatchAgreesWithBanner holds the two
+// together.
 func (x *index) host(h string) (owner, bool) {
 	h = strings.TrimSuffix(strings.ToLower(h), ".")
 	for h != "" {
