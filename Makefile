@@ -36,12 +36,13 @@ test: wasm lint test-wasm
 	$(GO) test -count=1 -timeout 12m ./...
 
 test-go: wasm
-	$(GO) test -count=1 $$($(GO) list ./... | grep -v /e2e)
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v -e /e2e -e /server/scan)
 
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASMLIB)/go_js_wasm_exec ./banner
 
 test-browser: wasm
+	$(GO) test -count=1 -timeout 12m ./server/scan
 	$(GO) test -count=1 -timeout 12m -v ./e2e
 
 # Go benchmarks (benchstat-comparable: make bench > old.txt; ...; benchstat
@@ -53,6 +54,7 @@ test-browser: wasm
 BENCH_RUNS ?= 5
 bench: wasm
 	$(GO) test -run='^$$' -bench=. -benchmem -count=$(or $(BENCH_COUNT),1) ./banner ./policyjson ./server
+	$(GO) test -run='^$$' -bench=BenchmarkScanDemo -benchtime=1x -count=1 -timeout 10m ./server/scan
 	[ -d e2e/node_modules/vanilla-cookieconsent ] || npm ci --prefix e2e --no-audit --no-fund
 	$(GO) test -count=1 -timeout 60m -run='^TestBrowserBench$$' -v ./e2e -bench-browser -bench-runs=$(BENCH_RUNS)
 	$(GO) test -count=1 -timeout 10m -run='^TestWrkBench$$' -v ./e2e -bench-wrk
