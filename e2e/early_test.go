@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
@@ -170,7 +169,7 @@ func TestEarlyControlsAnswerAtOnce(t *testing.T) {
 			run(t, ctx,
 				chromedp.Navigate(s.URL+"/"),
 				chromedp.WaitVisible(chromedp.CSS(`[data-doui="banner"]`)),
-				chromedp.Poll[chromedp.Void](`document.readyState === 'complete'`),
+				pollPage[chromedp.Void](`document.readyState === 'complete'`),
 				chromedp.Evaluate[chromedp.Void](clickTime),
 			)
 			tc.do(t, ctx)
@@ -249,7 +248,7 @@ func TestEarlyChoiceWithoutEngineFailsClosed(t *testing.T) {
 	s := newSite(t, "")
 	ctx := browser(t)
 	blockWasm(t, ctx)
-	failed := chromedp.Poll[chromedp.Void](`!!window.__doui.failed`, chromedp.WithPollingTimeout(20*time.Second))
+	failed := pollPage[chromedp.Void](`!!window.__doui.failed`)
 	run(t, ctx,
 		chromedp.Navigate(s.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-doui="banner"]`)),
@@ -287,7 +286,7 @@ func TestEarlyRefusalBeatsStoredGrant(t *testing.T) {
 	run(t, ctx,
 		chromedp.Navigate(s.URL+"/?again"),
 		chromedp.WaitReady(chromedp.CSS(`.cmp-settings [data-doui-action="preferences"]`)),
-		chromedp.Poll[chromedp.Void](`!!window.__doui.root`),
+		pollPage[chromedp.Void](`!!window.__doui.root`),
 		click(`.cmp-settings [data-doui-action="preferences"]`),
 	)
 	if st := earlyNow(t, ctx); !st.Dialog || st.Ready {
@@ -350,7 +349,7 @@ func TestEmbedNoLayoutShift(t *testing.T) {
 	// A shift is reported after the frame that shows it: quiet's turns of
 	// the event loop include animation frames.
 	run(t, ctx, chromedp.Evaluate[chromedp.Void](`window.doui.push(function () { window.doui.accept('media'); })`), waitReady(),
-		chromedp.Poll[chromedp.Void](`!document.querySelector('[data-doui="placeholder"]')`, chromedp.WithPollingTimeout(20*time.Second)),
+		pollPage[chromedp.Void](`!document.querySelector('[data-doui="placeholder"]')`),
 		quiet())
 	after := eval[[2]float64](t, ctx, `(() => { const r = document.querySelector('iframe[data-consent]').getBoundingClientRect(); return [r.width, r.height]; })()`)
 	if after != box.Frame {
@@ -371,7 +370,7 @@ func TestEngineArrivesUnderOpenDialog(t *testing.T) {
 	run(t, ctx,
 		chromedp.Navigate(s.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-doui="banner"]`)),
-		chromedp.Poll[chromedp.Void](`document.readyState === 'complete'`),
+		pollPage[chromedp.Void](`document.readyState === 'complete'`),
 		click(`[data-doui="banner"] [data-doui-action="preferences"]`),
 		click(`input[data-doui-category="analytics"]`),
 	)

@@ -379,7 +379,7 @@ func TestScriptsRunInOrder(t *testing.T) {
 	ctx := browser(t)
 	s.open(t, ctx, "")
 	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`))
-	order := get(t, ctx, chromedp.Poll[string](`window.order && window.order.length === 3 && window.order.join(',')`, chromedp.WithPollingTimeout(20*time.Second)))
+	order := get(t, ctx, pollPage[string](`window.order && window.order.length === 3 && window.order.join(',')`))
 	if order != "gtag,slow,inline" {
 		t.Errorf("script order: got %s want gtag,slow,inline", order)
 	}

@@ -5,6 +5,7 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -17,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
@@ -456,7 +458,27 @@ func eval[T any](t *testing.T, ctx context.Context, expr string, opts ...chromed
 
 // waitReady waits until the wasm has taken over window.doui.
 func waitReady() chromedp.Action[chromedp.Void] {
-	return chromedp.Poll[chromedp.Void](`window.doui && window.doui.ready === true`, chromedp.WithPollingTimeout(20*time.Second))
+	return pollPage[chromedp.Void](`window.doui && window.doui.ready === true`)
+}
+
+// pollPage polls expr in the page until it is truthy, for up to 20 s, and
+// returns its value. A poll runs in the page's JavaScript context as
+// chromedp last saw it; right after a navigation that context can already
+// be gone (Chromium: "Cannot find context with specified id", seen under
+// load), and then the poll starts again in the new document's.
+func pollPage[T any](expr string) chromedp.Action[T] {
+	poll := chromedp.Poll[T](expr, chromedp.WithPollingTimeout(20*time.Second))
+	return func(ctx context.Context, t *chromedp.Target) (T, error) {
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			v, err := poll(ctx, t)
+			var e *cdproto.Error
+			if !errors.As(err, &e) || !strings.Contains(e.Message, "Cannot find context") || time.Now().After(deadline) {
+				return v, err
+			}
+			time.Sleep(25 * time.Millisecond) // for chromedp to see the new context
+		}
+	}
 }
 
 // engineSettled is true once the loader has put doui's markup in and the
@@ -467,7 +489,7 @@ const engineSettled = `!!(window.__doui && __doui.root && document.readyState ==
 
 // waitSettled waits for engineSettled.
 func waitSettled() chromedp.Action[chromedp.Void] {
-	return chromedp.Poll[chromedp.Void](engineSettled, chromedp.WithPollingTimeout(20*time.Second))
+	return pollPage[chromedp.Void](engineSettled)
 }
 
 // waitReloaded waits, after an action that makes doui reload the page (a

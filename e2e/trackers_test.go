@@ -746,7 +746,7 @@ func TestAutoBlockInserted(t *testing.T) {
 	}
 	run(t, ctx, chromedp.Evaluate[chromedp.Void](`window.doui.accept('analytics', 'media')`))
 	// Held scripts run one after another, as the parser would run them.
-	run(t, ctx, chromedp.Poll[chromedp.Void](`document.querySelectorAll('[data-consent][data-src]').length === 0`, chromedp.WithPollingTimeout(20*time.Second)))
+	run(t, ctx, pollPage[chromedp.Void](`document.querySelectorAll('[data-consent][data-src]').length === 0`))
 	eventually(func() bool {
 		n := 0
 		for _, v := range s.v.via() {
