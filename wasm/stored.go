@@ -13,16 +13,15 @@ import (
 // saved or withdrawn in another tab of the site (the storage event, fired
 // by the localStorage mirror), a page restored from the back/forward cache
 // after a choice made on another page (pageshow; it fires before the
-// restored page's timers run again), and, for browsers that fire neither
-// for a cookie alone, the page becoming visible again. The listener lives
-// as long as the page.
+// restored page's timers run again). Not visibilitychange: it also fires
+// as the page is left, and a reload then would cancel the visitor's
+// navigation. The listener lives as long as the page.
 func (a *app) watchStored() {
 	var x jsx
 	defer x.report("watchStored")
 	fn := a.callback(func([]safejs.Value) { a.resync() })
 	x.call(a.win, "addEventListener", "storage", fn)
 	x.call(a.win, "addEventListener", "pageshow", fn)
-	x.call(a.doc, "addEventListener", "visibilitychange", fn)
 }
 
 // resync re-reads the stored record through the loader's read (the one
@@ -63,7 +62,10 @@ func (a *app) checkPlacement() {
 		consoleWarn("doui: doui.js is loaded with async or defer: tags in the page can run before it holds them back. Load it as a plain <script> at the top of <head>.")
 	}
 	var before []string
-	x.each(x.get(a.doc, "scripts"), func(s safejs.Value) {
+	// The scripts in the page when the loader ran (st.pre), not now: a
+	// script inserted later before doui.js (Matomo's snippet does) ran after
+	// it, held or let through by it.
+	x.each(x.get(a.st, "pre"), func(s safejs.Value) {
 		// Node.DOCUMENT_POSITION_PRECEDING: s comes before doui.js.
 		if x.integer(x.call(me, "compareDocumentPosition", s))&2 == 0 || x.attr(s, "data-consent") != "" {
 			return

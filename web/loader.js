@@ -31,7 +31,8 @@
 //   failed  L writes: why the engine could not start.
 //   read    L writes: a function returning the stored record, raw; W calls
 //           it when the record may have changed (other tab, back button).
-//   s       L writes: its own <script> element; W checks its placement.
+//   s, pre  L writes: its own <script> element and the page's scripts when
+//           it ran; W checks its placement.
 (function (w, d, D) {
   if (w.__doui) return; // loaded twice: the first copy owns the page
   var me = d.currentScript;
@@ -43,7 +44,7 @@
   // it is plain String.
   var tt = { createHTML: String, createScriptURL: String };
   try { tt = trustedTypes.createPolicy('doui', tt); } catch (e) {}
-  var st = (w.__doui = { D: D, held: [], s: me });
+  var st = (w.__doui = { D: D, held: [], s: me, pre: [].slice.call(d.scripts) });
 
   // The GA opt-out flags, then Consent Mode v2 defaults (all denied), before
   // any Google tag can run.
