@@ -687,6 +687,20 @@ func TestMatomoSnippet(t *testing.T) {
 	if c := gaCookies(cookies(t, ctx)); strings.Join(c, ",") != "_pk_id.1.d0e1,_pk_ses.1.d0e1" {
 		t.Errorf("Matomo cookies after accept: %v", c)
 	}
+	// A return visit with analytics granted: the snippet, let through,
+	// inserts matomo.js before doui.js. It ran after doui.js, so the
+	// placement warning must not name it.
+	run(t, ctx, addScript(`window.__warns = []; const w = console.warn; console.warn = (...a) => { __warns.push(a.join(' ')); w(...a); };`))
+	hits := s.v.count("doui-demo.matomo.cloud/matomo.php")
+	s.open(t, ctx, "matomo.html")
+	eventually(func() bool { return s.v.count("doui-demo.matomo.cloud/matomo.php") > hits })
+	run(t, ctx, waitReady(), quiet())
+	if before := eval[bool](t, ctx, `[...document.scripts].findIndex(s => /matomo\.js/.test(s.src)) < [...document.scripts].findIndex(s => /\/doui\.js$/.test(s.src))`); !before {
+		t.Errorf("matomo.js is not before doui.js: the return visit tests nothing: %s", eval[string](t, ctx, `[...document.scripts].map(s => s.src || s.type).join(" ")`))
+	}
+	if warns := eval[string](t, ctx, `__warns.join('\n')`); strings.Contains(warns, "before doui.js") {
+		t.Errorf("placement warning on a correctly placed doui.js: %q", warns)
+	}
 	before := s.v.count("")
 	prefs(t, ctx, map[string]bool{"analytics": false}, true)
 	if c := gaCookies(cookies(t, ctx)); len(c) != 0 {
