@@ -341,7 +341,9 @@ func TestNoEngineWithoutWork(t *testing.T) {
 func TestEmbedNoLayoutShift(t *testing.T) {
 	s := newSite(t, "")
 	ctx := browser(t)
-	run(t, ctx, addScript(`window.__cls = 0; new PerformanceObserver(l => l.getEntries().forEach(e => { if (!e.hadRecentInput) window.__cls += e.value; })).observe({ type: 'layout-shift', buffered: true });`))
+	// Each shift is kept with what moved (tag, class, box before → after).
+	run(t, ctx, addScript(`window.__cls = 0; window.__shifts = []; new PerformanceObserver(l => l.getEntries().forEach(e => { if (e.hadRecentInput) return; window.__cls += e.value;
+	  window.__shifts.push(Math.round(e.startTime) + ' ms ' + e.value.toFixed(4) + ': ' + (e.sources || []).map(s => (s.node ? (s.node.nodeName + '.' + (s.node.className || '')) : '?') + ' ' + JSON.stringify([s.previousRect.y, s.previousRect.height]) + '→' + JSON.stringify([s.currentRect.y, s.currentRect.height])).join(', ')); })).observe({ type: 'layout-shift', buffered: true });`))
 	run(t, ctx, chromedp.Navigate(s.URL+"/sized"), waitSettled())
 	box := eval[struct{ PH, Frame [2]float64 }](t, ctx, `(() => {
 	  const ph = document.querySelector('[data-doui="placeholder"]').getBoundingClientRect();
@@ -364,7 +366,7 @@ func TestEmbedNoLayoutShift(t *testing.T) {
 		t.Errorf("frame after allow: %v want %v", after, box.Frame)
 	}
 	if cls := eval[float64](t, ctx, `window.__cls`); cls != 0 {
-		t.Errorf("cumulative layout shift: got %g want 0", cls)
+		t.Errorf("cumulative layout shift: got %g want 0: %s", cls, eval[string](t, ctx, `window.__shifts.join('; ')`))
 	}
 }
 

@@ -104,7 +104,17 @@ func newSite(t *testing.T, extraHead string) *site {
 		if r.URL.Path == "/sized" { // an embed with the size YouTube's snippet gives it
 			pg = strings.Replace(pg, `title="video">`, `title="video" width="560" height="315">`, 1)
 		}
-		fmt.Fprintf(w, pg, lang, s.doui.URL, trackerURL, strings.ReplaceAll(extraHead, "{tracker}", trackerURL), trackerURL)
+		pg = fmt.Sprintf(pg, lang, s.doui.URL, trackerURL, strings.ReplaceAll(extraHead, "{tracker}", trackerURL), trackerURL)
+		if r.URL.Path == "/sized" {
+			// The page arrives in two pieces, as on a slow link: the
+			// browser renders a frame with an empty <body> between them.
+			head, body, _ := strings.Cut(pg, "<body>")
+			fmt.Fprint(w, head+"<body>")
+			w.(http.Flusher).Flush()
+			time.Sleep(300 * time.Millisecond)
+			pg = body
+		}
+		fmt.Fprint(w, pg)
 	}))
 	return s
 }

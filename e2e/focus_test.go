@@ -58,6 +58,18 @@ func TestFocusNotObscured(t *testing.T) {
 			if len(hidden) > 0 {
 				t.Errorf("%d of %d Tab stops hidden behind the banner:\n%s", len(hidden), len(stops), strings.Join(hidden, "\n"))
 			}
+			// Scrolled to the end, the page's last content clears the
+			// banner: the page has the banner's height of room below it.
+			const end = `(() => {
+				scrollTo(0, document.scrollingElement.scrollHeight);
+				const b = document.querySelector('[data-doui="banner"]').getBoundingClientRect();
+				const els = [...document.body.querySelectorAll('*')].filter((e) => !e.closest('.doui') && e.getClientRects().length);
+				const last = Math.max(...els.map((e) => e.getBoundingClientRect().bottom));
+				return last <= b.top + 0.5 ? '' : 'the page ends at ' + Math.round(last) + ', under the banner from ' + Math.round(b.top);
+			})()`
+			if s := eval[string](t, ctx, end); s != "" {
+				t.Errorf("scrolled to the end: %s", s)
+			}
 			t.Logf("%s: %d page Tab stops, %s", vp.name, len(stops), fmt.Sprint(len(hidden), " hidden"))
 		})
 	}
