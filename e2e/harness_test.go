@@ -481,10 +481,12 @@ func pollPage[T any](expr string) chromedp.Action[T] {
 	}
 }
 
-// engineSettled is true once the loader has put doui's markup in and the
+// engineSettled is true once the loader has put doui's markup in, the
+// placeholder code has run if the page needed it (__doui.f), and the
 // engine is either up, failed, or not wanted (the loader starts it only
 // when there is work for it: __doui.b).
 const engineSettled = `!!(window.__doui && __doui.root && document.readyState === 'complete' &&
+	(!__doui.f || __doui.frames) &&
 	(!__doui.b || __doui.failed || (window.doui && window.doui.ready === true)))`
 
 // waitSettled waits for engineSettled.

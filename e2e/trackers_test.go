@@ -722,7 +722,7 @@ var insertPaths = map[string][]string{
 	"ready": {"appendChild", "insertBefore", "replaceChild", "append", "prepend", "after", "before", "replaceWith",
 		"insertAdjacentElement", "fragment", "wrapped", "srcProperty", "setAttribute", "setAttributeNS", "contextualFragment", "textAfter",
 		"innerHTML", "insertAdjacentHTML", "outerHTML", "replaceChildren", "rangeInsertNode", "shadowInnerHTML",
-		"surroundContents", "setHTMLUnsafe", "friendlyFrame", "srcdoc", "svgScript", "lazyLoader"},
+		"surroundContents", "setHTMLUnsafe", "friendlyFrame", "htmlFrame", "srcdoc", "svgScript", "lazyLoader"},
 }
 
 // TestAutoBlockInserted: scripts and frames that other scripts insert from

@@ -62,19 +62,25 @@
   // On https the cookie is __Host-doui, which no other subdomain or path
   // can set; a plain doui cookie (http, or planted) is never read. The
   // engine reads through st.read too, when the record changes under a
-  // running page.
+  // running page. Read when first wanted (each read is a synchronous
+  // round trip to the browser): not while the page's first frame waits.
   function read() {
     try {
       var m = d.cookie.match(/(?:^|;\s*)__Host-doui=([^;]*)/);
       return m ? m[1] : localStorage.getItem('doui') || '';
     } catch (e) { return ''; }
   }
-  var rec = st.rec = (st.read = read)(), ss;
-  try {
-    ss = sessionStorage;
-    st.p = ss.getItem('doui-p') || '';
-  } catch (e) {}
-  var known = rec.split('.')[1] === cfg.fp || (st.p || '').split('.')[0] === cfg.fp;
+  st.read = read;
+  var rec, known, ss;
+  function stored() {
+    if (rec != null) return;
+    rec = st.rec = read();
+    try {
+      ss = sessionStorage;
+      st.p = ss.getItem('doui-p') || '';
+    } catch (e) {}
+    known = rec.split('.')[1] === cfg.fp || (st.p || '').split('.')[0] === cfg.fp;
+  }
 
   // Language: the snippet's data-lang, the page's <html lang>, the browser's,
   // then the policy's default. doui.js carries the default one; another
@@ -250,9 +256,9 @@
   // script or frame: this window's, and that of each same-origin frame
   // (about:blank, srcdoc) as it comes, whose prototypes are its own.
   function guardWindow(w) {
-    var E = w.Element.prototype, DP = w.Document.prototype;
     if (w.__douiGuard) return;
     w.__douiGuard = 1;
+    var E = w.Element.prototype, DP = w.Document.prototype;
     // method replaces each proto[name] with fn(this, arguments, the
     // original, name).
     function method(proto, names, fn) {
@@ -316,35 +322,53 @@
       var i = n.length > 12 ? 1 : 0; // setAttributeNS(namespace, name, value)
       return attr(el, a[i], a[i + 1], function (v) { a[i + 1] = v; return orig.apply(el, a); });
     });
+    // A script that reaches into a frame gets its window guarded first.
+    ['contentWindow', 'contentDocument'].forEach(function (n) {
+      var P = w.HTMLIFrameElement.prototype, pd = Object.getOwnPropertyDescriptor(P, n);
+      if (pd) Object.defineProperty(P, n, {
+        configurable: true, enumerable: pd.enumerable,
+        get: function () {
+          var v = pd.get.call(this);
+          try { guardWindow(n < 'contentW' ? v.defaultView : v); } catch (e) {}
+          return v;
+        }
+      });
+    });
   }
-  // frame guards a frame's window if it is same-origin, now and after each
-  // load (a srcdoc document replaces the first, blank one; the same
-  // listener added twice is added once), and hands what its markup held to
-  // the wasm, which activates it there once granted.
+  // frame guards a frame's window if it is same-origin (through the
+  // contentDocument getter above), now and after each load (a srcdoc
+  // document replaces the first, blank one; the same listener added twice
+  // is added once), and hands what its markup held to the wasm, which
+  // activates it there once granted.
   function frame(f) {
     loaded.call(f);
     f.addEventListener('load', loaded);
   }
   function loaded() {
     try {
-      guardWindow(this.contentWindow);
       st.held.push.apply(st.held, this.contentDocument.querySelectorAll('[data-consent]'));
     } catch (e) {}
   }
   guardWindow(w);
   // Parser-inserted elements (in the HTML) are caught before they load:
   // the parser runs microtasks before it prepares a script. Unmarked ones
-  // may still be fetched early by the preload scanner: mark them.
+  // may still be fetched early by the preload scanner: mark them. Frames
+  // of the HTML are guarded after the page's first frame (insert), not
+  // while it is parsed: a frame's realm costs a context and its DOM
+  // interfaces, made only when first used. Until then a script reaching
+  // into one through its element gets it guarded first (contentWindow,
+  // contentDocument); window.frames[i] is the way around that.
+  var pend = [];
   new MutationObserver(function (rs) {
     var l = [];
     for (var r = 0; r < rs.length; r++)
       for (var n = 0; n < rs[r].addedNodes.length; n++) holdTree(rs[r].addedNodes[n], l);
-    l.forEach(frame);
-    // Placeholders read their frame's box, which forces a layout: not on
-    // every batch while the parser runs, once at DOMContentLoaded instead.
-    if (d.readyState != 'loading') frames();
+    if (st.root) l.forEach(frame);
+    else pend.push.apply(pend, l);
+    // Placeholders read their frame's box, which forces a layout: not
+    // while the parser runs, nor before the banner is in.
+    if (st.root && d.readyState != 'loading') frames();
   }).observe(d.documentElement, { childList: true, subtree: true });
-  d.addEventListener('DOMContentLoaded', function () { frames(); });
 
   // A held frame shows, in its own box, what it is, who provides it and a
   // button that allows it. The code that builds it (web/embed.js) comes
@@ -360,17 +384,21 @@
     }
   }
 
-  // The banner, from ready markup: shown at once, long before the wasm.
-  try {
-    var sheet = new CSSStyleSheet();
-    sheet.replaceSync(D.css);
-    d.adoptedStyleSheets = d.adoptedStyleSheets.concat(sheet);
-  } catch (e) {
-    var s = d.createElement('style');
-    s.textContent = D.css;
-    d.head.appendChild(s);
-  }
+  // The banner, from ready markup, long before the wasm: in the task after
+  // the first frame once the page is parsed, so that the page's own
+  // content paints first and nothing of doui's (the record's read, CSS,
+  // markup, placeholders) stands in the way of its largest paint. A hidden
+  // page paints no frame: there it comes at once.
   function insert(l) {
+    try {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(D.css);
+      d.adoptedStyleSheets = d.adoptedStyleSheets.concat(sheet);
+    } catch (e) {
+      var s = d.createElement('style');
+      s.textContent = D.css;
+      d.head.appendChild(s);
+    }
     var root = d.createElement('div');
     root.className = 'doui';
     root.setAttribute('data-doui', 'root');
@@ -385,15 +413,21 @@
     new ResizeObserver(function () {
       d.documentElement.style.setProperty('--doui-h', b.offsetHeight + 'px');
     }).observe(b);
+    pend.forEach(frame);
     frames();
+    if (rec.split('.')[1] === cfg.fp || cfg.gpc && navigator.globalPrivacyControl) boot(2);
+    else if (known || wanted >= 0) boot(wanted);
   }
-  want(lang, function (l) {
-    if (d.body) return insert(l);
-    var mo = new MutationObserver(function () {
-      if (d.body) { mo.disconnect(); insert(l); }
-    });
-    mo.observe(d.documentElement, { childList: true });
-  });
+  function show() {
+    stored();
+    want(lang, insert);
+  }
+  function parsed() {
+    if (d.hidden) later(show);
+    else requestAnimationFrame(function () { later(show); });
+  }
+  if (d.readyState != 'loading') parsed();
+  else d.addEventListener('DOMContentLoaded', parsed);
 
   // The engine, only when there is work for it: a stored record to carry
   // out, a GPC signal to honour, a recorded action, a visitor's click, a
@@ -406,8 +440,12 @@
   // never competes with the page's own content.
   function fail(e) { st.failed = e; }
   function later(f) { setTimeout(f, 0); }
+  // The engine starts after the banner is in (it takes the page as the
+  // visitor sees it); wanted is a start asked for before that.
+  var wanted = -1;
   function boot(now) {
     if (st.b) return;
+    if (!st.root) return (wanted = Math.max(wanted, now || 0));
     st.b = 1;
     if (!now && d.readyState != 'complete') {
       w.addEventListener('load', function () { later(function () { st.b = 0; boot(1); }); });
@@ -428,6 +466,5 @@
     }, fail);
     d.head.appendChild(x);
   }
-  if (rec.split('.')[1] === cfg.fp || cfg.gpc && navigator.globalPrivacyControl) boot(2);
-  else if (known || q.length) boot();
+  if (q.length) boot();
 })(window, document, /*DOUI*/{});
