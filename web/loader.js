@@ -135,10 +135,10 @@
   function act(a, t) {
     var dlg = hook('preferences'), ids = [], l;
     if (a == 'preferences' || a == 'open') {
-      for (l in D.l) want(l, Object); // the language switch, ready to answer
       if (dlg && !dlg.open) {
         dlg.showModal();
-        dlg.querySelector('input:not([disabled])').focus(); // the first choice, not the close button
+        // The first choice, not the close button; the dialog is in view.
+        dlg.querySelector('input:not([disabled])').focus({ preventScroll: true });
       }
     } else if (a == 'close') {
       if (dlg) dlg.close();
@@ -162,7 +162,14 @@
       hook('banner').hidden = true;
       hook('status').textContent = D.t[lang].saved;
     }
-    boot();
+    // What the visitor sees first; then the engine, and for the dialog
+    // the other languages, ready for the language switch.
+    requestAnimationFrame(function () {
+      later(function () {
+        if (dlg && dlg.open) for (l in D.l) want(l, Object);
+        boot();
+      });
+    });
   }
   d.addEventListener('click', function (e) {
     var t = e.target.closest && e.target.closest('[data-doui-action]'), a;
