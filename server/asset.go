@@ -43,10 +43,13 @@ func newAsset(body []byte, ctype string) *asset {
 }
 
 // uncompressedAsset is an asset with its validators and no variants yet.
+// The hash in an immutable file's name is 8 hex digits (32 bits): enough
+// to tell the versions of one file apart, and each digit costs every
+// visitor bytes in doui.js, which names them all.
 func uncompressedAsset(body []byte, ctype string) *asset {
 	sum := sha256.Sum256(body)
 	h := hex.EncodeToString(sum[:])
-	return &asset{body: body, ctype: ctype, etag: `"` + h[:32] + `"`, hash: h[:12], modtime: time.Now().UTC().Truncate(time.Second)}
+	return &asset{body: body, ctype: ctype, etag: `"` + h[:32] + `"`, hash: h[:8], modtime: time.Now().UTC().Truncate(time.Second)}
 }
 
 func gzipCompress(body []byte) []byte {

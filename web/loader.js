@@ -164,11 +164,9 @@
     }
     // What the visitor sees first; then the engine, and for the dialog
     // the other languages, ready for the language switch.
-    requestAnimationFrame(function () {
-      later(function () {
-        if (dlg && dlg.open) for (l in D.l) want(l, Object);
-        boot();
-      });
+    afterFrame(function () {
+      if (dlg && dlg.open) for (l in D.l) want(l, Object);
+      boot();
     });
   }
   d.addEventListener('click', function (e) {
@@ -329,49 +327,30 @@
       var i = n.length > 12 ? 1 : 0; // setAttributeNS(namespace, name, value)
       return attr(el, a[i], a[i + 1], function (v) { a[i + 1] = v; return orig.apply(el, a); });
     });
-    // A script that reaches into a frame gets its window guarded first.
-    ['contentWindow', 'contentDocument'].forEach(function (n) {
-      var P = w.HTMLIFrameElement.prototype, pd = Object.getOwnPropertyDescriptor(P, n);
-      if (pd) Object.defineProperty(P, n, {
-        configurable: true, enumerable: pd.enumerable,
-        get: function () {
-          var v = pd.get.call(this);
-          try { guardWindow(n < 'contentW' ? v.defaultView : v); } catch (e) {}
-          return v;
-        }
-      });
-    });
   }
-  // frame guards a frame's window if it is same-origin (through the
-  // contentDocument getter above), now and after each load (a srcdoc
-  // document replaces the first, blank one; the same listener added twice
-  // is added once), and hands what its markup held to the wasm, which
-  // activates it there once granted.
+  // frame guards a frame's window if it is same-origin, now and after each
+  // load (a srcdoc document replaces the first, blank one; the same
+  // listener added twice is added once), and hands what its markup held to
+  // the wasm, which activates it there once granted.
   function frame(f) {
     loaded.call(f);
     f.addEventListener('load', loaded);
   }
   function loaded() {
     try {
+      guardWindow(this.contentWindow);
       st.held.push.apply(st.held, this.contentDocument.querySelectorAll('[data-consent]'));
     } catch (e) {}
   }
   guardWindow(w);
   // Parser-inserted elements (in the HTML) are caught before they load:
   // the parser runs microtasks before it prepares a script. Unmarked ones
-  // may still be fetched early by the preload scanner: mark them. Frames
-  // of the HTML are guarded after the page's first frame (insert), not
-  // while it is parsed: a frame's realm costs a context and its DOM
-  // interfaces, made only when first used. Until then a script reaching
-  // into one through its element gets it guarded first (contentWindow,
-  // contentDocument); window.frames[i] is the way around that.
-  var pend = [];
+  // may still be fetched early by the preload scanner: mark them.
   new MutationObserver(function (rs) {
     var l = [];
     for (var r = 0; r < rs.length; r++)
       for (var n = 0; n < rs[r].addedNodes.length; n++) holdTree(rs[r].addedNodes[n], l);
-    if (st.root) l.forEach(frame);
-    else pend.push.apply(pend, l);
+    l.forEach(frame);
     // Placeholders read their frame's box, which forces a layout: not
     // while the parser runs, nor before the banner is in.
     if (st.root && d.readyState != 'loading') frames();
@@ -420,7 +399,6 @@
     new ResizeObserver(function () {
       d.documentElement.style.setProperty('--doui-h', b.offsetHeight + 'px');
     }).observe(b);
-    pend.forEach(frame);
     frames();
     if (rec.split('.')[1] === cfg.fp || cfg.gpc && navigator.globalPrivacyControl) boot(2);
     else if (known || wanted >= 0) boot(wanted);
@@ -429,10 +407,13 @@
     stored();
     want(lang, insert);
   }
-  function parsed() {
-    if (d.hidden) later(show);
-    else requestAnimationFrame(function () { later(show); });
+  // afterFrame runs f in a task after the next frame, at once where no
+  // frame comes (a hidden tab).
+  function afterFrame(f) {
+    if (d.hidden) later(f);
+    else requestAnimationFrame(function () { later(f); });
   }
+  function parsed() { afterFrame(show); }
   if (d.readyState != 'loading') parsed();
   else d.addEventListener('DOMContentLoaded', parsed);
 
