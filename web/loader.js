@@ -394,10 +394,16 @@
     if (known) b.hidden = true;
     d.body.insertBefore(root, d.body.firstChild);
     st.root = root;
-    // Focus never hides behind the banner (WCAG 2.2 SC 2.4.11): the CSS
-    // keeps what has focus clear of --doui-h, the banner's height.
+    // Focus never hides behind the banner (WCAG 2.2 SC 2.4.11): while it
+    // is up, what gets focus is scrolled clear of it, and the page can
+    // scroll its last element above it. The room is html's padding, not
+    // body's: a body with padding but no content yet (a frame painted
+    // while the page arrives) moves when its first child's margin
+    // collapses through it, a layout shift. Set on html's own style, not
+    // through an inherited custom property, which restyles every element.
     new ResizeObserver(function () {
-      d.documentElement.style.setProperty('--doui-h', b.offsetHeight + 'px');
+      var s = d.documentElement.style, h = b.offsetHeight;
+      s.scrollPaddingBottom = s.paddingBottom = h ? h + 'px' : '';
     }).observe(b);
     frames();
     if (rec.split('.')[1] === cfg.fp || cfg.gpc && navigator.globalPrivacyControl) boot(2);
