@@ -403,3 +403,59 @@ func TestEngineArrivesUnderOpenDialog(t *testing.T) {
 		t.Errorf("analytics after saving it on: got %d want 1", n)
 	}
 }
+
+// TestPageFirst: while the page is parsed doui.js only holds; the stored
+// record is read, and doui's markup put in, after the first frame once the
+// page is parsed, so that the page's own content paints first.
+func TestPageFirst(t *testing.T) {
+	s := newSite(t, "")
+	ctx := browser(t)
+	run(t, ctx, addScript(`if (window.top === window) {
+	  window.__first = { read: '' };
+	  const get = Storage.prototype.getItem;
+	  Storage.prototype.getItem = function () {
+	    if (!__first.read) __first.read = document.readyState + (window.__framed ? ', after a frame' : '');
+	    return get.apply(this, arguments);
+	  };
+	  document.addEventListener('DOMContentLoaded', () => {
+	    __first.rootAtParsed = !!(window.__doui && __doui.root);
+	    requestAnimationFrame(() => { window.__framed = true; });
+	  });
+	}`), chromedp.Navigate(s.URL+"/"), waitSettled())
+	got := eval[struct {
+		Read         string
+		RootAtParsed bool
+	}](t, ctx, `__first`)
+	if got.RootAtParsed {
+		t.Errorf("doui's markup was in the page when it was parsed: want it after the first frame")
+	}
+	if !strings.HasSuffix(got.Read, ", after a frame") {
+		t.Errorf("the stored record was first read with the document %q: want after the first frame once parsed", got.Read)
+	}
+	if !bannerVisible(t, ctx) {
+		t.Errorf("no banner after the first frame")
+	}
+}
+
+// TestClickFrameFirst: a click before the engine is answered in its own
+// frame (here: the preferences open); the engine's download starts after
+// that frame, not in the click's task.
+func TestClickFrameFirst(t *testing.T) {
+	s := newSite(t, "")
+	ctx := browser(t)
+	run(t, ctx, addScript(`if (window.top === window) addEventListener('click', () => {
+	  requestAnimationFrame(() => { window.__frameAfterClick = performance.now(); });
+	}, true);`), chromedp.Navigate(s.URL+"/"), waitSettled(),
+		click(`[data-doui="banner"] [data-doui-action="preferences"]`), waitReady())
+	got := eval[[]float64](t, ctx, `[window.__frameAfterClick || 0,
+	  (performance.getEntriesByType('resource').find((e) => /\/doui\.[0-9a-f]+\.wasm$/.test(e.name)) || { startTime: -1 }).startTime]`)
+	if got[0] == 0 || got[1] < 0 {
+		t.Fatalf("frame after the click %v, wasm request %v: one is missing", got[0], got[1])
+	}
+	if got[1] < got[0] {
+		t.Errorf("the engine's download started at %.1f ms, before the click's frame at %.1f ms", got[1], got[0])
+	}
+	if !eval[bool](t, ctx, `document.querySelector('[data-doui="preferences"]').open`) {
+		t.Errorf("the preferences are not open")
+	}
+}
