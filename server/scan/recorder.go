@@ -19,6 +19,7 @@ const (
 	idle       = 2 * time.Second
 	pollEvery  = 50 * time.Millisecond
 	engineWait = 20 * time.Second // the engine's start after a click, at most
+	bannerWait = 5 * time.Second  // doui's banner after the page settled, at most
 )
 
 // recorder collects the network events of one tab. listen runs on the

@@ -51,6 +51,14 @@ func visit(ctx context.Context, t *tab, pageURL string, phase Phase) (Visit, *fa
 	if err := rec.waitSettled(tctx); err != nil {
 		return v, nil, ctxErr(ctx, fmt.Errorf("load %s: %w", pageURL, err))
 	}
+	// doui's loader puts the banner in after the page's first frame, which
+	// a busy machine may paint after the network has settled: a page with
+	// the loader gets up to bannerWait for it.
+	_, err = chromedp.Run(tctx, chromedp.Poll[bool](`!window.__doui || !!window.__doui.root`,
+		chromedp.WithPollingInterval(pollEvery), chromedp.WithPollingTimeout(bannerWait)))
+	if err != nil && !errors.Is(err, chromedp.ErrPollingTimeout) {
+		return v, nil, ctxErr(ctx, fmt.Errorf("read %s: %w", pageURL, err))
+	}
 	hasBanner, err := chromedp.Run(tctx, chromedp.Evaluate[bool](`!!document.querySelector('[data-doui="banner"]')`))
 	if err != nil {
 		return v, nil, ctxErr(ctx, fmt.Errorf("read %s: %w", pageURL, err))
