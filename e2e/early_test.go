@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
@@ -457,5 +458,19 @@ func TestClickFrameFirst(t *testing.T) {
 	}
 	if !eval[bool](t, ctx, `document.querySelector('[data-doui="preferences"]').open`) {
 		t.Errorf("the preferences are not open")
+	}
+}
+
+// TestBannerWithoutFrames: where the browser paints no frame (an occluded
+// or unpainted window), doui's markup still comes, a moment later.
+func TestBannerWithoutFrames(t *testing.T) {
+	s := newSite(t, "")
+	ctx := browser(t)
+	run(t, ctx, addScript(`window.requestAnimationFrame = function () { return 0; };`),
+		chromedp.Navigate(s.URL+"/"),
+		// Polled on a timer: chromedp's default polls on animation frames.
+		chromedp.Poll[chromedp.Void](engineSettled, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(20*time.Second)))
+	if !eval[bool](t, ctx, `!!document.querySelector('[data-doui="banner"]:not([hidden])')`) {
+		t.Errorf("no banner in a page that gets no frames")
 	}
 }

@@ -137,8 +137,7 @@
     if (a == 'preferences' || a == 'open') {
       if (dlg && !dlg.open) {
         dlg.showModal();
-        // The first choice, not the close button; the dialog is in view.
-        dlg.querySelector('input:not([disabled])').focus({ preventScroll: true });
+        dlg.querySelector('input:not([disabled])').focus(); // the first choice, not the close button
       }
     } else if (a == 'close') {
       if (dlg) dlg.close();
@@ -413,11 +412,13 @@
     stored();
     want(lang, insert);
   }
-  // afterFrame runs f in a task after the next frame, at once where no
-  // frame comes (a hidden tab).
+  // afterFrame runs f in a task after the next frame, or a second later
+  // where no frame comes (a hidden tab, a window the browser does not
+  // paint), whichever is first.
   function afterFrame(f) {
-    if (d.hidden) later(f);
-    else requestAnimationFrame(function () { later(f); });
+    function go() { if (f) later(f), f = 0; }
+    requestAnimationFrame(go);
+    setTimeout(go, 1e3);
   }
   function parsed() { afterFrame(show); }
   if (d.readyState != 'loading') parsed();
