@@ -418,6 +418,12 @@ func addScript(src string) chromedp.Action[chromedp.Void] {
 	return send(page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: src})
 }
 
+// captureWarnings keeps every console.warn of the pages that follow in
+// window.__warns (and still prints it), for tests of doui's warnings.
+func captureWarnings() chromedp.Action[chromedp.Void] {
+	return addScript(`window.__warns = []; const w = console.warn; console.warn = (...a) => { __warns.push(a.join(' ')); w(...a); };`)
+}
+
 // send is a step that sends one protocol command and drops its result.
 func send[P, R any](cmd cdp.Command[P, R], params P) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {

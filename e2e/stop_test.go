@@ -239,7 +239,7 @@ func TestMisplacedLoaderWarns(t *testing.T) {
 	allowConsoleErrors(t)
 	s := newStopSite(t, `<script>window.early = 1</script>`, " async", "Misplaced.")
 	ctx := browser(t)
-	run(t, ctx, addScript(`window.__warns = []; const w = console.warn; console.warn = (...a) => { __warns.push(a.join(' ')); w(...a); };`),
+	run(t, ctx, captureWarnings(),
 		chromedp.Navigate(s.URL+"/"), waitSettled(),
 		click(`[data-doui="banner"] [data-doui-action="reject-all"]`), waitReady())
 	var warns string

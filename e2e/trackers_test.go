@@ -690,7 +690,7 @@ func TestMatomoSnippet(t *testing.T) {
 	// A return visit with analytics granted: the snippet, let through,
 	// inserts matomo.js before doui.js. It ran after doui.js, so the
 	// placement warning must not name it.
-	run(t, ctx, addScript(`window.__warns = []; const w = console.warn; console.warn = (...a) => { __warns.push(a.join(' ')); w(...a); };`))
+	run(t, ctx, captureWarnings())
 	hits := s.v.count("doui-demo.matomo.cloud/matomo.php")
 	s.open(t, ctx, "matomo.html")
 	eventually(func() bool { return s.v.count("doui-demo.matomo.cloud/matomo.php") > hits })
