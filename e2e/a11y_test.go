@@ -720,6 +720,15 @@ func TestLanguageSwitch(t *testing.T) {
 	if r := read(); !r.Open || r.Lang != "en" || r.Title != "Cookie settings" || r.Current != "en" || r.Active != "en" {
 		t.Errorf("after switching to English: %+v", r)
 	}
+	// Back to the language doui.js carries (no file of its own is fetched:
+	// the switch's code came with English), and to English again.
+	for _, want := range []dialog{{true, "ja", "Cookie の設定", "ja", "ja"}, {true, "en", "Cookie settings", "en", "en"}} {
+		run(t, ctx, click(`[data-doui-action="lang"][data-doui-lang="`+want.Lang+`"]`))
+		eventually(func() bool { return read().Lang == want.Lang })
+		if r := read(); r != want {
+			t.Errorf("after switching to %s: %+v, want %+v", want.Lang, r, want)
+		}
+	}
 	run(t, ctx, key(kb.Escape), chromedp.WaitNotVisible(chromedp.CSS(`[data-doui="preferences"]`)))
 	if f := focusOn(t, ctx, "banner:preferences"); f != "banner:preferences" {
 		t.Errorf("focus after closing the switched dialog: %s, want the banner's preferences button", f)

@@ -24,10 +24,12 @@ type bundle struct {
 	// loaders are /doui.LANG.js, by language: the loader carrying that
 	// language (loaders[default] is loader).
 	loaders map[string]*asset
-	// langs are the small immutable JSON files the loader fetches, by name:
-	// the markup and texts of each language but the default
-	// ("doui.en.<hash>.json") when a page or the visitor wants it, and the
-	// engine's data ("engine.<hash>.json") with the wasm.
+	// langs are the small immutable files the loader fetches, by name: each
+	// language's markup and texts with the language switch's code
+	// ("lang.en.<hash>.js", web/lang.js) when a page or the visitor wants a
+	// language the loader does not carry, each language's embed
+	// placeholders ("embed.en.<hash>.js") for a page with a held frame, and
+	// the engine's data ("engine.<hash>.json") with the wasm.
 	langs    map[string]*asset
 	json     *asset // /policy.json
 	privacy  map[string]*asset
@@ -47,7 +49,7 @@ type loaderData struct {
 	Config   loaderConfig                 `json:"c"`
 	Markup   map[string]string            `json:"m"` // the default language's only
 	Default  string                       `json:"d"`
-	Langs    map[string]string            `json:"l"`  // every language: its file, "" for the default
+	Langs    map[string]string            `json:"l"`  // every language's file (web/lang.js), for a language not carried
 	Defaults map[string]any               `json:"cm"` // Consent Mode default command
 	GA       []string                     `json:"ga"`
 	Wasm     string                       `json:"w"`
@@ -142,6 +144,10 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read embed.js: %w", err)
 	}
+	langSrc, err := web.FS.ReadFile("lang.js")
+	if err != nil {
+		return nil, fmt.Errorf("read lang.js: %w", err)
+	}
 	d.Embed = map[string]string{}
 	for _, lang := range p.Site.Languages {
 		v := bannerView(p, lang, o.privacyURL)
@@ -183,12 +189,13 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 		fa.immutable = true
 		name := "embed." + lang + "." + fa.hash + ".js"
 		langs[name], d.Embed[lang] = fa, name
-		a, err := jsonAsset(map[string]any{"m": html, "t": t})
+		la, err := scriptAsset(m, langSrc, map[string]any{"lang": lang, "m": html, "t": t})
 		if err != nil {
-			return nil, fmt.Errorf("encode %s markup: %w", lang, err)
+			return nil, fmt.Errorf("lang.js (%s): %w", lang, err)
 		}
-		name = "doui." + lang + "." + a.hash + ".json"
-		langs[name], d.Langs[lang] = a, name
+		la.immutable = true
+		name = "lang." + lang + "." + la.hash + ".js"
+		langs[name], d.Langs[lang] = la, name
 	}
 	engine, err := jsonAsset(eng)
 	if err != nil {
@@ -329,9 +336,9 @@ func jsonAsset(v any) (*asset, error) {
 	return a, nil
 }
 
-// file is the loader or one of its JSON files by name ("doui.js",
-// "doui.en.js", "doui.en.<hash>.json", "engine.<hash>.json"), nil for any
-// other name.
+// file is the loader or one of the files it fetches, by name ("doui.js",
+// "doui.en.js", "lang.en.<hash>.js", "embed.en.<hash>.js",
+// "engine.<hash>.json"), nil for any other name.
 func (b *bundle) file(name string) *asset {
 	if name == "doui.js" {
 		return b.loader

@@ -94,11 +94,17 @@
   st.lang = lang = lang || D.d;
   function want(l, then) {
     if (D.m[l]) return then(l);
-    fetch(new URL(D.l[l], src)).then(function (r) { return r.json(); }).then(function (v) {
-      D.m[l] = v.m;
-      D.t[l] = v.t;
-      then(l);
-    }).catch(function () { then(D.d); });
+    load(D.l[l], function () { then(D.m[l] ? l : D.d); }, function () { then(D.d); });
+  }
+  // load adds the script of doui's file u (its server's), which calls ok
+  // once run, or ko if it cannot be fetched.
+  function load(u, ok, ko) {
+    var s = d.createElement('script');
+    s.src = tt.createScriptURL(new URL(u, src));
+    s.crossOrigin = 'anonymous';
+    s.onload = ok;
+    s.onerror = ko;
+    return d.head.appendChild(s);
   }
 
   // window.doui is a command queue until the wasm replaces it with the API;
@@ -119,19 +125,6 @@
   function hook(h) {
     return st.root && st.root.querySelector('[data-doui="' + h + '"]');
   }
-  // morph gives o, and all it holds, the words and attributes of n: the
-  // same markup in another language. Every element stays, so an open
-  // dialog, ticked boxes, focus and where focus goes back on close stay as
-  // they are; state attributes (hidden, open) are left alone.
-  function morph(o, n) {
-    var k = o.childNodes, i;
-    if (o.nodeType == 3) return (o.data = n.data);
-    for (i = o.attributes.length; i--;) if (!n.hasAttribute(k = o.attributes[i].name) && !/^(hidden|open)$/.test(k)) o.removeAttribute(k);
-    for (i = 0; i < n.attributes.length; i++) if (!/^(hidden|open)$/.test(k = n.attributes[i].name)) o.setAttribute(k, n.attributes[i].value);
-    k = o.childNodes;
-    if (k.length != n.childNodes.length) return o.replaceChildren.apply(o, n.childNodes);
-    for (i = 0; i < k.length; i++) morph(k[i], n.childNodes[i]);
-  }
   function act(a, t) {
     var dlg = hook('preferences'), ids = [], l;
     if (a == 'preferences' || a == 'open') {
@@ -143,10 +136,12 @@
       if (dlg) dlg.close();
     } else if (a == 'lang') {
       l = t.getAttribute('data-doui-lang');
+      // A language doui.js does not carry comes with the switch's code
+      // (st.morph, web/lang.js); switching back needs no other.
       if (D.m[l] && l != lang) {
         var n = d.createElement('div');
         n.innerHTML = tt.createHTML(D.m[l]);
-        morph(st.root, n);
+        st.morph(st.root, n);
         st.lang = lang = l;
         t.focus();
       }
@@ -361,12 +356,7 @@
   // has come the held frame is its own empty box, so nothing moves.
   function frames() {
     if (st.frames) st.frames();
-    else if (!st.f && d.querySelector('iframe[data-consent]:not([data-doui-ph],[data-doui-done])')) {
-      var s = d.createElement('script');
-      s.src = tt.createScriptURL(new URL(D.f[lang], src));
-      s.crossOrigin = 'anonymous';
-      d.head.appendChild((st.f = s));
-    }
+    else if (!st.f && d.querySelector('iframe[data-consent]:not([data-doui-ph],[data-doui-done])')) st.f = load(D.f[lang]);
   }
 
   // The banner, from ready markup, long before the wasm: in the task after
@@ -447,11 +437,8 @@
       return;
     }
     var wasm = WebAssembly.compileStreaming(fetch(new URL(D.w, src), { priority: now == 2 ? 'high' : 'low' }));
-    var x = d.createElement('script');
-    x.src = tt.createScriptURL(new URL(D.x, src));
-    x.crossOrigin = 'anonymous';
     var data = fetch(new URL(D.e, src)).then(function (r) { return r.json(); });
-    Promise.all([wasm, data.then(function (v) { D.e = v; }), new Promise(function (ok, ko) { x.onload = ok; x.onerror = ko; })]).then(function (v) {
+    Promise.all([wasm, data.then(function (v) { D.e = v; }), new Promise(function (ok, ko) { load(D.x, ok, ko); })]).then(function (v) {
       later(function () {
         var go = new Go();
         WebAssembly.instantiate(v[0], go.importObject).then(function (inst) {
@@ -459,7 +446,6 @@
         }, fail);
       });
     }, fail);
-    d.head.appendChild(x);
   }
   if (q.length) boot();
 })(window, document, /*DOUI*/{});
