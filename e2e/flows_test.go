@@ -166,6 +166,39 @@ func TestFirstVisitShowsBannerAndSendsNothing(t *testing.T) {
 	}
 }
 
+// TestEngineStartLeavesNoTrace: the engine, started without a choice, runs
+// the code of a click on "accept" on throwaway values so that the
+// visitor's click finds it compiled (wasm/main.go, warm). Nothing of that
+// may reach the page: no record, no grant, no Consent Mode update, no
+// doui:consent event but the start's own, nothing activated, no tracker
+// request.
+func TestEngineStartLeavesNoTrace(t *testing.T) {
+	s := newSite(t, "")
+	ctx := browser(t)
+	run(t, ctx,
+		addScript(`window.__events = []; addEventListener('doui:consent', (e) => __events.push(e.detail.method + ':' + e.detail.granted.join('+')));`),
+		chromedp.Navigate(s.URL+"/"),
+		pollPage[chromedp.Void](`window.__doui && __doui.root`),
+		chromedp.Evaluate[chromedp.Void](`window.doui.push(function () {})`), // work for the engine: it starts
+		waitReady(), quiet())
+	type state struct {
+		Cookie, Stored, Granted, Events, Updates, GADisabled, Held string
+	}
+	got := eval[state](t, ctx, `({
+		Cookie: document.cookie, Stored: String(localStorage.getItem('doui')),
+		Granted: __doui.granted.join('+'), Events: __events.join(' '),
+		Updates: dataLayer.filter((c) => c[1] === 'update' || c.event).map((c) => c.event || c[1]).join(' '),
+		GADisabled: String(window['ga-disable-G-DOUIDEMO1']),
+		Held: [...document.querySelectorAll('[data-consent]')].filter((e) => e.hasAttribute('data-doui-done')).length + ' activated'})`)
+	want := state{Cookie: "", Stored: "null", Granted: "necessary", Events: "stored:necessary", Updates: "", GADisabled: "true", Held: "0 activated"}
+	if got != want {
+		t.Errorf("after the engine started with no choice:\n got %+v\nwant %+v", got, want)
+	}
+	if n := s.tracker.count(""); n != 0 {
+		t.Errorf("tracker requests: got %d want 0", n)
+	}
+}
+
 func TestAcceptReloadWithdraw(t *testing.T) {
 	s := newSite(t, "")
 	ctx := browser(t)
