@@ -321,6 +321,7 @@ func benchEngineReadyAccept(t *testing.T, b *benchTab, s *benchSite, p benchProf
 		rec.set(p, tg, "c2t.ready", b2f(pg.Click.Ready))
 		if e := s.trackerEntry(pg); e != nil {
 			rec.set(p, tg, "c2t", e.Start-pg.Click.At)
+			rec.set(p, tg, "c2t.h", e.Start-pg.Click.Run)
 			t.Logf("engine ready, click at %.1f ms (handler %.1f), tracker request at %.1f ms: %.1f ms", pg.Click.At, pg.Click.Run, e.Start, e.Start-pg.Click.At)
 		}
 	}
@@ -639,6 +640,7 @@ var benchRows = []benchRow{
 	{label: "Engine ready, then \"accept all\"", profiles: "loopback"},
 	{"window.doui.push → engine ready", "ready.push", "ms", "loopback", isDoui},
 	{"click → tracker request", "c2t", "ms", "loopback", anyBanner},
+	{"  from the click's first listener", "c2t.h", "ms", "loopback", anyBanner},
 	{"  engine ready at the click", "c2t.ready", "k/n", "loopback", isDoui},
 	{"tracker ran", "c2t.ran", "k/n", "loopback", anyBanner},
 	{label: "Repeat visit with the stored grant (engine from the HTTP cache)"},
@@ -762,6 +764,12 @@ func benchBudgets(out *strings.Builder, runs []benchRec) {
 	st = benchStat(runs, benchLoop, doui, "c2t")
 	line("click → tracker request, engine ready, loopback, median", val(st.med, "ms"), "≤ 2 ms", st.med <= 2,
 		fmt.Sprintf("vanilla-cookieconsent %s", val(benchStat(runs, benchLoop, vanilla, "c2t").med, "ms")))
+	// ../shared/bench/cmp, whose figures the issue quotes, times the click
+	// from a capturing listener on window: without the browser's delivery
+	// of the input to the page.
+	st = benchStat(runs, benchLoop, doui, "c2t.h")
+	line("  the same from the click's first listener (as bench/cmp)", val(st.med, "ms"), "≤ 2 ms", st.med <= 2,
+		fmt.Sprintf("vanilla-cookieconsent %s", val(benchStat(runs, benchLoop, vanilla, "c2t.h").med, "ms")))
 	st = benchStat(runs, benchLoop, doui, "lt.n")
 	line("long tasks >50 ms, first visit, loopback, median count", val(st.med, "n"), "none", st.med == 0,
 		fmt.Sprintf("worst run %s", val(st.max, "n")))

@@ -343,12 +343,9 @@ func (a *app) openPreferences() {
 	}
 	a.setToggles(banner.MakeView(&a.cfg, a.dec))
 	a.opener = x.get(a.doc, "activeElement")
+	// It focuses the first choice that is not locked: the choices carry
+	// autofocus (web/templates/banner.html), the close button does not.
 	x.call(dlg, "showModal")
-	// Start on the first choice rather than on the close button.
-	first := x.call(dlg, "querySelector", "input[data-doui-category]:not([disabled])")
-	if first.Type() == safejs.TypeObject {
-		x.call(first, "focus")
-	}
 }
 
 func (a *app) closePreferences() {

@@ -128,10 +128,9 @@
   function act(a, t) {
     var dlg = hook('preferences'), ids = [], l;
     if (a == 'preferences' || a == 'open') {
-      if (dlg && !dlg.open) {
-        dlg.showModal();
-        dlg.querySelector('input:not([disabled])').focus(); // the first choice, not the close button
-      }
+      // showModal focuses the first choice (autofocus), not the close
+      // button: one style and layout pass.
+      if (dlg && !dlg.open) dlg.showModal();
     } else if (a == 'close') {
       if (dlg) dlg.close();
     } else if (a == 'lang') {
