@@ -256,6 +256,28 @@ func key(k string, mods ...chromedp.Modifier) chromedp.Action[chromedp.Void] {
 }
 
 // focusRing checks that the focused element shows doui's focus indicator
+// TestNoFocusTaken: doui never moves focus on its own. Its choices carry
+// autofocus so that the preferences open on the first one; while the
+// dialog is closed they cannot take focus, and a page's own autofocus
+// field keeps it.
+func TestNoFocusTaken(t *testing.T) {
+	for _, c := range []struct{ name, head, want string }{
+		{"page without autofocus", "", "BODY"},
+		{"page with an autofocus field", `<script>document.addEventListener('DOMContentLoaded', () => {
+			const i = document.createElement('input'); i.autofocus = true; i.id = 'q'; i.setAttribute('aria-label', 'Search'); document.body.prepend(i); })</script>`, "q"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := newSite(t, c.head)
+			ctx := browser(t)
+			s.open(t, ctx, "")
+			run(t, ctx, quiet())
+			if f := eval[string](t, ctx, `document.activeElement.id || document.activeElement.tagName`); f != c.want {
+				t.Errorf("focus after doui came in: %s, want %s", f, c.want)
+			}
+		})
+	}
+}
+
 // and that it stands out (3:1) against what is around it.
 func focusRing(t *testing.T, ctx context.Context, where string) {
 	t.Helper()
