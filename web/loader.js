@@ -397,9 +397,11 @@
     if (rec.split('.')[1] === cfg.fp || cfg.gpc && navigator.globalPrivacyControl) boot(2);
     else if (known || wanted >= 0) boot(wanted);
   }
+  // The record's read (synchronous round trips to the browser) and the
+  // banner's insertion are two tasks: neither holds the page up long.
   function show() {
     stored();
-    want(lang, insert);
+    later(function () { want(lang, insert); });
   }
   // afterFrame runs f in a task after the next frame, or a second later
   // where no frame comes (a hidden tab, a window the browser does not
