@@ -71,7 +71,7 @@
     } catch (e) { return ''; }
   }
   st.read = read;
-  var rec, known, ss;
+  var rec, mine, known, ss;
   function stored() {
     if (rec != null) return;
     rec = st.rec = read();
@@ -79,7 +79,8 @@
       ss = sessionStorage;
       st.p = ss.getItem('doui-p') || '';
     } catch (e) {}
-    known = rec.split('.')[1] === cfg.fp || (st.p || '').split('.')[0] === cfg.fp;
+    mine = rec.split('.')[1] === cfg.fp; // a record of this policy
+    known = mine || (st.p || '').split('.')[0] === cfg.fp;
   }
 
   // Language: the snippet's data-lang, the page's <html lang>, the browser's,
@@ -394,7 +395,7 @@
       s.scrollPaddingBottom = s.paddingBottom = h ? h + 'px' : '';
     }).observe(b);
     frames();
-    if (rec.split('.')[1] === cfg.fp || cfg.gpc && navigator.globalPrivacyControl) boot(2);
+    if (mine || cfg.gpc && navigator.globalPrivacyControl) boot(2);
     else if (known || wanted >= 0) boot(wanted);
   }
   // The record's read (synchronous round trips to the browser) and the
