@@ -1,6 +1,9 @@
 package e2e
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
@@ -28,5 +31,48 @@ func TestFirefoxWithdrawalReload(t *testing.T) {
 	}
 	if n := s.tracker.count("/gtag/js"); n != 1 {
 		t.Errorf("tracker script fetched %d times: want once", n)
+	}
+}
+
+// TestFirefoxPreferences: in Firefox, the banner's "preferences" opens the
+// dialog on its first choice (the choices' autofocus, which showModal
+// follows), and the dialog switches to English (the language file brings
+// the switch) and back to Japanese.
+func TestFirefoxPreferences(t *testing.T) {
+	firefox, err := exec.LookPath("firefox-esr")
+	if err != nil {
+		if firefox, err = exec.LookPath("firefox"); err != nil {
+			t.Fatal("no Firefox: apt-get install firefox-esr (CI does: .ci/run)")
+		}
+	}
+	s := newSite(t, "")
+	out, err := exec.Command("node", "firefox/prefs.mjs", firefox, s.URL+"/?lang=ja").CombinedOutput()
+	if err != nil {
+		t.Fatalf("the Firefox flow failed: %v\n%s", err, out)
+	}
+	var got struct {
+		OK    bool
+		Steps []struct {
+			Open               bool
+			Lang, Title, Focus string
+		}
+	}
+	line := out[bytes.LastIndexByte(bytes.TrimSpace(out), '\n')+1:]
+	if err := json.Unmarshal(line, &got); err != nil || !got.OK || len(got.Steps) != 3 {
+		t.Fatalf("the Firefox flow printed %s", out)
+	}
+	want := []string{
+		"open ja Cookie の設定, focus on analytics",
+		"open en Cookie settings, focus on en",
+		"open ja Cookie の設定, focus on ja",
+	}
+	for i, st := range got.Steps {
+		open := "closed"
+		if st.Open {
+			open = "open"
+		}
+		if g := fmt.Sprintf("%s %s %s, focus on %s", open, st.Lang, st.Title, st.Focus); g != want[i] {
+			t.Errorf("step %d: the dialog is %q, want %q", i+1, g, want[i])
+		}
 	}
 }
