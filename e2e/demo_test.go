@@ -5,14 +5,16 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/doui-consent/doui/e2e/testkit"
 )
 
 // TestDemo is what a new user sees after `make run`: the embedded demo
 // policy, the fictional ministry's page under doui's own strict CSP, and
 // the fake tracker on a second origin that only runs after consent.
 func TestDemo(t *testing.T) {
-	trackerAddr := freeAddr(t, "127.0.0.5")
-	base := runDoui(t, freeAddr(t, "127.0.0.1"), "-demo", "-demo-tracker", trackerAddr).URL
+	trackerAddr := testkit.FreeAddr(t, "127.0.0.5")
+	base := runDoui(t, testkit.FreeAddr(t, "127.0.0.1"), "-demo", "-demo-tracker", trackerAddr).URL
 
 	ctx := browser(t)
 	status := func() string { return get(t, ctx, chromedp.Text(chromedp.CSS("#tracker-status"))) }

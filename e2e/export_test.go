@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/doui-consent/doui/e2e/testkit"
 )
 
 var benchWrk = flag.Bool("bench-wrk", false, "run TestWrkBench: wrk against doui serve and nginx serving `doui export`")
@@ -89,7 +91,7 @@ http {
 	if err := os.WriteFile(cf, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var log syncBuffer
+	var log testkit.SyncBuffer
 	cmd := exec.Command(bin, "-p", prefix, "-c", cf, "-e", filepath.Join(prefix, "error.log"), "-g", "daemon off;")
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {
@@ -128,7 +130,7 @@ func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 // {doui} and {tracker} stand for the two origins.
 func siteFor(t *testing.T, douiURL, csp string) *site {
 	t.Helper()
-	s := &site{doui: &douiServer{URL: douiURL}, tracker: newFakeTracker()}
+	s := &site{doui: &douiServer{Server: &testkit.Server{URL: douiURL}}, tracker: newFakeTracker()}
 	trackerURL := serveOn(t, "127.0.0.3", s.tracker)
 	csp = strings.NewReplacer("{doui}", douiURL, "{tracker}", trackerURL).Replace(csp)
 	s.URL = serveOn(t, "127.0.0.2", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -208,7 +210,7 @@ func cspViolations(t *testing.T, ctx context.Context) []string {
 // nginx and the export's own nginx rules, checks the headers nginx sends,
 // then runs the drop-in flow against it.
 func TestExportServedByNginx(t *testing.T) {
-	addr := freeAddr(t, "127.0.0.1")
+	addr := testkit.FreeAddr(t, "127.0.0.1")
 	dir := exportTo(t, "http://"+addr)
 	url := startNginx(t, addr, dir)
 
@@ -358,9 +360,9 @@ func TestWrkBench(t *testing.T) {
 		t.Fatal("wrk not found (apt-get install -y wrk)")
 	}
 	// doui serve, access log off like nginx's.
-	daddr := freeAddr(t, "127.0.0.1")
+	daddr := testkit.FreeAddr(t, "127.0.0.1")
 	pf, _ := filepath.Abs("../web/policies/demo.json")
-	var dlog syncBuffer
+	var dlog testkit.SyncBuffer
 	cmd := exec.Command(env.bin, "serve", "-addr", daddr, "-policy", pf, "-demo-tracker", "", "-log", "off")
 	cmd.Stdout, cmd.Stderr = &dlog, &dlog
 	if err := cmd.Start(); err != nil {
@@ -377,7 +379,7 @@ func TestWrkBench(t *testing.T) {
 			t.Fatalf("doui did not come up:\n%s", dlog.String())
 		}
 	}
-	naddr := freeAddr(t, "127.0.0.1")
+	naddr := testkit.FreeAddr(t, "127.0.0.1")
 	dir := exportTo(t, "http://"+naddr)
 	nginxURL := startNginx(t, naddr, dir)
 	wasm, _ := filepath.Glob(filepath.Join(dir, "public", "doui.*.wasm"))

@@ -363,7 +363,7 @@ func TestPolicyChangeAsksAgain(t *testing.T) {
 	}
 	save(`"Ministry of Demonstration website"`, `"Ministry of Demonstration web site"`)
 	waitHealth("wording edit", func(h string) bool {
-		return strings.Contains(h, `"loadedAt"`) && s.doui.fingerprint(t) == before && strings.Count(s.doui.log.String(), "loaded:") >= 1
+		return strings.Contains(h, `"loadedAt"`) && s.doui.fingerprint(t) == before && strings.Count(s.doui.Log.String(), "loaded:") >= 1
 	})
 	s.open(t, ctx, "")
 	run(t, ctx, quiet())

@@ -7,13 +7,15 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/doui-consent/doui/e2e/testkit"
 )
 
 // TestFocusNotObscured (WCAG 2.2 SC 2.4.11, JIS X 8341-3): with the banner
 // up, a keyboard user tabs through the whole demo page; no element that
 // takes focus may be hidden behind the banner. Phone and desktop.
 func TestFocusNotObscured(t *testing.T) {
-	base := runDoui(t, freeAddr(t, "127.0.0.1"), "-demo").URL
+	base := runDoui(t, testkit.FreeAddr(t, "127.0.0.1"), "-demo").URL
 	for _, vp := range []struct {
 		name string
 		w, h int64
@@ -78,7 +80,7 @@ func TestFocusNotObscured(t *testing.T) {
 // TestEscapeFromEveryControl: wherever focus is in the preferences, Escape
 // closes them and focus goes back to the button that opened them.
 func TestEscapeFromEveryControl(t *testing.T) {
-	base := runDoui(t, freeAddr(t, "127.0.0.1"), "-demo").URL
+	base := runDoui(t, testkit.FreeAddr(t, "127.0.0.1"), "-demo").URL
 	ctx := browser(t)
 	run(t, ctx, chromedp.Navigate(base+"/"), waitSettled())
 	const controls = `[...document.querySelectorAll('[data-doui="preferences"] :is(a[href], button, input:not([disabled]), summary)')]`

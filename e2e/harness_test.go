@@ -25,6 +25,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/doui-consent/doui/e2e/testkit"
 )
 
 // env is shared by the tests of one run.
@@ -38,19 +40,13 @@ func TestMain(m *testing.M) {
 }
 
 func runMain(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "doui-e2e-")
+	bin, remove, err := testkit.BuildDoui("doui-e2e-")
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	env.bin = filepath.Join(dir, "doui")
-	build := exec.Command("go", "build", "-o", env.bin, "../server")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build doui:", err)
 		return 1
 	}
+	defer remove()
+	env.bin = bin
 	env.chromium = findChromium()
 	if env.chromium == "" {
 		if os.Getenv("DOUI_REQUIRE_BROWSER") != "" {
@@ -75,12 +71,11 @@ func findChromium() string {
 	return ""
 }
 
-// douiServer is a running `doui serve`.
+// douiServer is a running `doui serve`, with the policy file it serves
+// when startDoui started it.
 type douiServer struct {
-	URL    string
+	*testkit.Server
 	policy string
-	cmd    *exec.Cmd
-	log    *syncBuffer
 }
 
 // startDoui runs doui serve on a free port of 127.0.0.1 with a copy of the
@@ -96,8 +91,7 @@ func startDoui(t *testing.T, policy string) *douiServer {
 	if err := os.WriteFile(pf, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	addr := freeAddr(t, "127.0.0.1")
-	s := runDoui(t, addr, "-policy", pf)
+	s := runDoui(t, testkit.FreeAddr(t, "127.0.0.1"), "-policy", pf)
 	s.policy = pf
 	return s
 }
@@ -106,33 +100,7 @@ func startDoui(t *testing.T, policy string) *douiServer {
 // answers; the process is interrupted when the test ends.
 func runDoui(t *testing.T, addr string, args ...string) *douiServer {
 	t.Helper()
-	s := &douiServer{URL: "http://" + addr, log: &syncBuffer{}}
-	s.cmd = exec.Command(env.bin, append([]string{"serve", "-addr", addr}, args...)...)
-	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
-	if err := s.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		s.cmd.Process.Signal(os.Interrupt)
-		s.cmd.Wait()
-		if t.Failed() {
-			t.Logf("doui log:\n%s", s.log.String())
-		}
-	})
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := http.Get(s.URL + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return s
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("doui did not come up: %v\n%s", err, s.log.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	return &douiServer{Server: testkit.Serve(t, env.bin, addr, args...)}
 }
 
 // healthz returns the body of /healthz.
@@ -153,17 +121,6 @@ func (s *douiServer) fingerprint(t *testing.T) string {
 	_, after, _ := strings.Cut(s.healthz(t), `"fingerprint": "`)
 	fp, _, _ := strings.Cut(after, `"`)
 	return fp
-}
-
-func freeAddr(t *testing.T, host string) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", host+":0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
 }
 
 // serveOn starts h on a free port of host (127.0.0.2, 127.0.0.3 … are
@@ -529,21 +486,4 @@ func markPage() chromedp.Action[chromedp.Void] {
 func bannerVisible(t *testing.T, ctx context.Context) bool {
 	t.Helper()
 	return eval[bool](t, ctx, `(() => { const b = document.querySelector('[data-doui="banner"]'); return !!b && !b.hidden && b.checkVisibility(); })()`)
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -17,18 +17,12 @@ package e2e
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"net/url"
@@ -44,6 +38,8 @@ import (
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/security"
 	"github.com/chromedp/chromedp"
+
+	"github.com/doui-consent/doui/e2e/testkit"
 )
 
 const trackersPolicy = "e2e/testdata/trackers/policy.json"
@@ -226,7 +222,7 @@ const vendorAddr = "127.0.0.3:443"
 func startVendors(t *testing.T) *vendors {
 	t.Helper()
 	v := &vendors{}
-	cert := selfSigned(t, vendorHosts)
+	cert := testkit.SelfSigned(t, vendorHosts)
 	var ln net.Listener
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
@@ -244,28 +240,6 @@ func startVendors(t *testing.T) *vendors {
 	go srv.ServeTLS(ln, "", "")
 	t.Cleanup(func() { srv.Close() })
 	return v
-}
-
-func selfSigned(t *testing.T, hosts []string) tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()),
-		Subject:      pkix.Name{CommonName: hosts[0]},
-		DNSNames:     hosts,
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
 
 // trackerSite serves testdata/trackers/*.html on www.site.localhost with

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/doui-consent/doui/e2e/testkit"
 )
 
 // TestMarkupValidates runs the Nu HTML checker (vnu-jar from npm, on Java)
@@ -25,7 +27,7 @@ func TestMarkupValidates(t *testing.T) {
 	if err != nil {
 		t.Fatalf("no java for the Nu HTML checker: apt-get install default-jre-headless")
 	}
-	base := runDoui(t, freeAddr(t, "127.0.0.1"), "-demo").URL
+	base := runDoui(t, testkit.FreeAddr(t, "127.0.0.1"), "-demo").URL
 	dir := t.TempDir()
 	files := map[string]string{} // file → what it is
 	save := func(name, what, html string) {

@@ -2,15 +2,11 @@ package scan
 
 import (
 	"fmt"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
+
+	"github.com/doui-consent/doui/e2e/testkit"
 )
 
 // env is shared by the tests of one run: the doui command, built once
@@ -26,19 +22,13 @@ func TestMain(m *testing.M) {
 }
 
 func runMain(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "doui-scan-test-")
+	bin, remove, err := testkit.BuildDoui("doui-scan-test-")
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	env.bin = filepath.Join(dir, "doui")
-	build := exec.Command("go", "build", "-o", env.bin, "github.com/doui-consent/doui/server")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build doui:", err)
 		return 1
 	}
+	defer remove()
+	env.bin = bin
 	env.chromium, _ = findBrowser(os.Getenv("CHROMIUM"))
 	return m.Run()
 }
@@ -52,72 +42,11 @@ func needBrowser(t testing.TB) {
 	}
 }
 
-// douiServer is a running doui serve.
-type douiServer struct {
-	URL string
-	log *syncBuffer
-}
-
 // startDoui runs doui serve on a free port of 127.0.0.1 with args and waits
 // for /healthz; it is interrupted when the test ends.
-func startDoui(t testing.TB, args ...string) *douiServer {
+func startDoui(t testing.TB, args ...string) *testkit.Server {
 	t.Helper()
-	addr := freeAddr(t, "127.0.0.1")
-	s := &douiServer{URL: "http://" + addr, log: &syncBuffer{}}
-	cmd := exec.Command(env.bin, append([]string{"serve", "-addr", addr, "-log", "off"}, args...)...)
-	cmd.Stdout, cmd.Stderr = s.log, s.log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("doui serve log:\n%s", s.log)
-		}
-	})
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := http.Get(s.URL + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return s
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("doui serve did not come up: %v\n%s", err, s.log)
-		}
-		time.Sleep(50 * time.Millisecond) // polling /healthz, not a fixed wait
-	}
-}
-
-// freeAddr returns a free host:port on host.
-func freeAddr(t testing.TB, host string) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", host+":0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
+	return testkit.Serve(t, env.bin, testkit.FreeAddr(t, "127.0.0.1"), append([]string{"-log", "off"}, args...)...)
 }
 
 // logWriter sends a scan's progress to the test log.

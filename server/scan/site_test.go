@@ -1,16 +1,10 @@
 package scan
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"fmt"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -19,7 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
+
+	"github.com/doui-consent/doui/e2e/testkit"
 )
 
 // The test site: pages with real published snippets (testdata/site) on
@@ -73,7 +68,7 @@ func startSite(t testing.TB) *testSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	serve(t, vendorLn, http.HandlerFunc(s.serveVendor), &tls.Config{Certificates: []tls.Certificate{selfSigned(t, vendorHosts)}})
+	serve(t, vendorLn, http.HandlerFunc(s.serveVendor), &tls.Config{Certificates: []tls.Certificate{testkit.SelfSigned(t, vendorHosts)}})
 	var rules []string
 	for _, h := range vendorHosts {
 		rules = append(rules, "MAP "+h+" "+vendorLn.Addr().String())
@@ -205,28 +200,6 @@ func lineOf(t testing.TB, name, text string) int {
 	}
 	t.Fatalf("%s has no line with %q", name, text)
 	return 0
-}
-
-func selfSigned(t testing.TB, hosts []string) tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()),
-		Subject:      pkix.Name{CommonName: hosts[0]},
-		DNSNames:     hosts,
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
 
 // fmtFindings is a finding list for a failure message.
