@@ -249,7 +249,7 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 // categoryView and the rest are what the banner template reads.
 type categoryView struct {
 	ID, Label, Description string
-	Required               bool
+	Required, Autofocus    bool
 	Services               []serviceView
 }
 
@@ -293,6 +293,10 @@ func bannerView(p *policyjson.Policy, lang, privacyURL string) bannerViewData {
 			}
 		}
 		if !c.Required {
+			// The preferences open on the first choice the visitor can
+			// change: showModal focuses the one with autofocus (only one
+			// may carry it).
+			cv.Autofocus = len(purposes) == 0
 			purposes = append(purposes, cv.Label)
 		}
 		v.Categories = append(v.Categories, cv)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -359,6 +360,35 @@ func TestNamesMatch(t *testing.T) {
 		}
 		for _, c := range p.Collection {
 			pair("collection", c.Name)
+		}
+	}
+}
+
+// TestBannerAutofocus: in every example policy and language, the first
+// choice the visitor can change carries autofocus, and nothing else does
+// (showModal focuses it; HTML allows one per dialog).
+func TestBannerAutofocus(t *testing.T) {
+	s := newDemoServer(t)
+	for name, p := range examplePolicies(t) {
+		var first string
+		for _, c := range p.Categories {
+			if !c.Required {
+				first = c.ID
+				break
+			}
+		}
+		for _, lang := range p.Site.Languages {
+			m := renderBanner(t, s, p, lang)
+			var got []string
+			for _, tag := range strings.SplitAfter(m, ">") {
+				if strings.Contains(tag, " autofocus") {
+					id, _, _ := strings.Cut(tag[strings.Index(tag, `data-doui-category="`)+len(`data-doui-category="`):], `"`)
+					got = append(got, id)
+				}
+			}
+			if want := []string{first}; first == "" && len(got) != 0 || first != "" && !slices.Equal(got, want) {
+				t.Errorf("%s.%s: autofocus on %q, want only on %q", name, lang, got, first)
+			}
 		}
 	}
 }

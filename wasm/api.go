@@ -343,8 +343,9 @@ func (a *app) openPreferences() {
 	}
 	a.setToggles(banner.MakeView(&a.cfg, a.dec))
 	a.opener = x.get(a.doc, "activeElement")
-	// It focuses the first choice that is not locked: the choices carry
-	// autofocus (web/templates/banner.html), the close button does not.
+	// It focuses the first choice that is not locked (only required ones
+	// are, and the first other one carries autofocus: server/bundle.go),
+	// not the close button.
 	x.call(dlg, "showModal")
 }
 
