@@ -428,6 +428,27 @@ func TestScriptsRunInOrder(t *testing.T) {
 	}
 }
 
+// TestScriptRemovedBeforeItsTurn: a held external script the page takes
+// out while an earlier one is still loading is not fetched, and the
+// scripts after it still run (the queue once waited for ever on the
+// removed one's copy, which never loads).
+func TestScriptRemovedBeforeItsTurn(t *testing.T) {
+	s := newSite(t, `<script type="text/plain" data-consent="analytics" src="{tracker}/slow.js"></script>
+<script type="text/plain" data-consent="analytics" id="b" src="{tracker}/b.js"></script>
+<script type="text/plain" data-consent="analytics">window.order=(window.order||[]).concat('c')</script>
+<script>addEventListener('doui:consent', (e) => { if (e.detail.method === 'accept-all') document.getElementById('b').remove(); });</script>`)
+	ctx := browser(t)
+	s.open(t, ctx, "")
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`))
+	order := get(t, ctx, pollPage[string](`window.order && window.order.length >= 3 && window.order.join(',')`))
+	if order != "gtag,slow,c" {
+		t.Errorf("script order: got %s want gtag,slow,c", order)
+	}
+	if n := s.tracker.count("/b.js"); n != 0 {
+		t.Errorf("the removed script was fetched %d times, want 0", n)
+	}
+}
+
 func TestLoaderTwice(t *testing.T) {
 	s := newSite(t, "")
 	ctx := browser(t)

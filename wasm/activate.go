@@ -69,31 +69,14 @@ func (a *app) next() {
 
 // runScript replaces a held script with a live copy. A script element's
 // type cannot be changed into running once parsed, so a new element is
-// inserted in its place with the same attributes.
+// inserted in its place with the same attributes. One the page has taken
+// out before its turn stays out: nothing loads it, and the queue goes on
+// (waiting for its copy's load would hold every later one for ever).
 func (a *app) runScript(x *jsx, el safejs.Value) {
-	live := x.call(a.doc, "createElement", "script")
-	x.each(x.get(el, "attributes"), func(at safejs.Value) {
-		name := x.str(x.get(at, "name"))
-		switch name {
-		case "type", "src", "href", "data-src", "data-type", "data-consent", "data-doui-done":
-			return
-		}
-		x.call(live, "setAttribute", name, x.str(x.get(at, "value")))
-	})
-	if t := x.attr(el, "data-type"); t != "" {
-		x.set(live, "type", t) // e.g. data-type="module"
+	if !x.boolean(x.get(el, "isConnected")) {
+		return
 	}
-	// The browser hides a nonce attribute after parsing; the property keeps
-	// it, and a page whose CSP uses nonces needs it on the copy.
-	if n := x.str(x.get(el, "nonce")); n != "" {
-		x.set(live, "nonce", n)
-	}
-	src := x.attr(el, "data-src")
-	if src == "" {
-		src = x.attr(el, "src")
-	}
-	x.call(live, "setAttribute", "data-consent", x.attr(el, "data-consent"))
-	x.call(live, "setAttribute", "data-doui-done", "1")
+	live, src := a.copyScript(x, el)
 	if src == "" {
 		x.set(live, "text", x.get(el, "text"))
 		x.call(el, "replaceWith", live)
@@ -119,6 +102,37 @@ func (a *app) runScript(x *jsx, el safejs.Value) {
 		a.waiting = false
 		done.Release()
 	}
+}
+
+// copyScript makes the copy of held script el that will run, not yet in
+// the page and without its URL or text (those are Trusted Types sinks:
+// runScript sets them): el's attributes but those that hold it, marked as
+// doui's. It returns the URL the copy is to load, "" for an inline script.
+func (a *app) copyScript(x *jsx, el safejs.Value) (live safejs.Value, src string) {
+	live = x.call(a.doc, "createElement", "script")
+	x.each(x.get(el, "attributes"), func(at safejs.Value) {
+		name := x.str(x.get(at, "name"))
+		switch name {
+		case "type", "src", "href", "data-src", "data-type", "data-consent", "data-doui-done":
+			return
+		}
+		x.call(live, "setAttribute", name, x.str(x.get(at, "value")))
+	})
+	if t := x.attr(el, "data-type"); t != "" {
+		x.set(live, "type", t) // e.g. data-type="module"
+	}
+	// The browser hides a nonce attribute after parsing; the property keeps
+	// it, and a page whose CSP uses nonces needs it on the copy.
+	if n := x.str(x.get(el, "nonce")); n != "" {
+		x.set(live, "nonce", n)
+	}
+	src = x.attr(el, "data-src")
+	if src == "" {
+		src = x.attr(el, "src")
+	}
+	x.call(live, "setAttribute", "data-consent", x.attr(el, "data-consent"))
+	x.call(live, "setAttribute", "data-doui-done", "1")
+	return live, src
 }
 
 func moveAttr(x *jsx, el safejs.Value, from, to string) {
