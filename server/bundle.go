@@ -49,7 +49,7 @@ type loaderData struct {
 	Config   loaderConfig                 `json:"c"`
 	Markup   map[string]string            `json:"m"` // the default language's only
 	Default  string                       `json:"d"`
-	Langs    map[string]string            `json:"l"`  // every language's file (web/lang.js), for a language not carried
+	Langs    map[string]string            `json:"l"`  // every language's file (web/lang.js), the carried one's too
 	Defaults map[string]any               `json:"cm"` // Consent Mode default command
 	GA       []string                     `json:"ga"`
 	Wasm     string                       `json:"w"`

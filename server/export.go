@@ -22,8 +22,9 @@ any static web server, once, exactly as "doui serve" would serve it:
     doui.js              the loader (short cache), with .br and .gz
     policy.json          the policy (short cache), with .br and .gz
     doui.LANG.js         the loader carrying another language (short cache)
-    doui.LANG.HASH.json  the banner in each language, fetched by a loader
-                         that does not carry it (immutable), with .br and .gz
+    lang.LANG.HASH.js    the banner in each language with the language
+                         switch, fetched by a loader that does not carry
+                         it (immutable), with .br and .gz
     engine.HASH.json     the engine's data, fetched with the wasm (immutable)
     doui.HASH.wasm       the wasm (immutable), with .br and .gz
     wasm_exec.HASH.js    Go's wasm glue (immutable), with .br and .gz

@@ -16,7 +16,14 @@
 // window.__doui, the hand-over between this loader (L) and the wasm (W):
 //   D       L writes: what the server filled in (c config, m markup and t
 //           texts of the language d it carries, l every language's file,
-//           w/x/e the engine's URLs, then e its data); W reads e, m.
+//           f each language's placeholder script, w/x/e the engine's URLs,
+//           then e its data); a language file (web/lang.js) adds m and t
+//           of its language; W reads e.
+//   morph   a language file writes: the language switch's markup update;
+//           L calls it.
+//   f       L writes: the placeholder script it added (web/embed.js).
+//   frames  that script writes: builds placeholders; L calls it again for
+//           frames added later.
 //   rec     L writes: the stored record, raw (__Host-doui cookie, else
 //           localStorage).
 //   p       L writes: the recorded action, raw: fp.ms.action.ids (see
@@ -85,7 +92,7 @@
 
   // Language: the snippet's data-lang, the page's <html lang>, the browser's,
   // then the policy's default. doui.js carries the default one; another
-  // comes from its own small file (D.l), fetched once when wanted.
+  // comes from its own small file (D.l), fetched when wanted.
   function pick(l) {
     l = (l || '').toLowerCase().split('-')[0];
     return D.l[l] != null ? l : '';

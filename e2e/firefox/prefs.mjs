@@ -1,7 +1,8 @@
 // Drives Debian's firefox-esr over WebDriver BiDi (puppeteer-core) through
-// doui's preferences before its engine: open them from the banner, then
-// switch the dialog's language to English (its file, lang.en.<hash>.js,
-// brings the switch) and back to Japanese (carried by doui.js). It prints
+// doui's preferences: open them from the banner (the loader answers; the
+// engine starts after that click), then switch the dialog's language to
+// English (its file, lang.en.<hash>.js, brings the switch) and back to
+// Japanese (carried by doui.js). It prints
 // what the dialog showed at each step; e2e/firefox_test.go checks it.
 // Usage: node prefs.mjs FIREFOX URL
 import puppeteer from 'puppeteer-core';
