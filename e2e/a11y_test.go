@@ -769,6 +769,26 @@ func TestLanguageSwitch(t *testing.T) {
 	}
 }
 
+// TestLanguageFileOnce: while a language's file is on its way, wanting it
+// again (the dialog's prefetch, then two clicks on the language) adds no
+// second script for it; once it arrives, the dialog switches.
+func TestLanguageFileOnce(t *testing.T) {
+	s := newA11ySite(t)
+	ctx := browser(t)
+	release := holdURLs(t, ctx, "*/lang.en.*")
+	defer release()
+	s.open(t, ctx, "?lang=ja")
+	en := `[data-doui-action="lang"][data-doui-lang="en"]`
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="preferences"]`), chromedp.WaitVisible(chromedp.CSS(`[data-doui="preferences"]`)),
+		click(en), click(en))
+	n := eval[int](t, ctx, `document.querySelectorAll('script[src*="/lang.en."]').length`)
+	release()
+	run(t, ctx, pollPage[chromedp.Void](`document.querySelector('[data-doui="preferences"]').lang === 'en'`))
+	if n != 1 {
+		t.Errorf("scripts for the English file while it was on its way: got %d, want 1", n)
+	}
+}
+
 // TestScreenshots writes e2e/screenshots/{banner,prefs}-{ja,en}-{light,dark}-{320,1280,1280-zoom200}.png
 // to look at; with -readme-shots also e2e/readme/screenshot-{ja,en}.png.
 func TestScreenshots(t *testing.T) {

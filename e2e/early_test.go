@@ -23,6 +23,13 @@ import (
 // called (or the test ends without it: then it is never served).
 func holdWasm(t *testing.T, ctx context.Context) (release func()) {
 	t.Helper()
+	return holdURLs(t, ctx, "*.wasm")
+}
+
+// holdURLs holds back every request for a URL matching pattern until
+// release is called.
+func holdURLs(t *testing.T, ctx context.Context, pattern string) (release func()) {
+	t.Helper()
 	ch := make(chan struct{})
 	// Subscribed before Fetch is on, so no pause is missed; the iterator
 	// keeps the pauses that come before the release.
@@ -40,7 +47,7 @@ func holdWasm(t *testing.T, ctx context.Context) (release func()) {
 			chromedp.Call(ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: e.RequestID})
 		}
 	}()
-	run(t, ctx, send(fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*.wasm"}}}))
+	run(t, ctx, send(fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: pattern}}}))
 	return sync.OnceFunc(func() { close(ch) })
 }
 

@@ -100,9 +100,17 @@
   var lang = pick(me && me.getAttribute('data-lang')) || pick(d.documentElement.lang);
   for (i = 0; !lang && i < (navigator.languages || []).length; i++) lang = pick(navigator.languages[i]);
   st.lang = lang = lang || D.d;
+  // A file on its way is not asked for again: who wants it meanwhile
+  // waits for the same load (a failed one may be tried again later).
+  var asked = {};
   function want(l, then) {
     if (D.m[l]) return then(l);
-    load(D.l[l], function () { then(D.m[l] ? l : D.d); }, function () { then(D.d); });
+    (asked[l] = asked[l] || (load(D.l[l], done, done), [])).push(then);
+    function done() {
+      var q = asked[l];
+      asked[l] = 0;
+      q.forEach(function (f) { f(D.m[l] ? l : D.d); });
+    }
   }
   // load adds the script of doui's file u (its server's), which calls ok
   // once run, or ko if it cannot be fetched.
