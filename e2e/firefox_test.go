@@ -15,12 +15,7 @@ import (
 // script are not fetched again. Firefox restores a frame's last URL when a
 // page reloads, so doui navigates to the page afresh instead.
 func TestFirefoxWithdrawalReload(t *testing.T) {
-	firefox, err := exec.LookPath("firefox-esr")
-	if err != nil {
-		if firefox, err = exec.LookPath("firefox"); err != nil {
-			t.Fatal("no Firefox: apt-get install firefox-esr (CI does: .ci/run)")
-		}
-	}
+	firefox := findFirefox(t)
 	s := newSite(t, "")
 	out, err := exec.Command("node", "firefox/withdraw.mjs", firefox, s.URL+"/").CombinedOutput()
 	if err != nil || !strings.Contains(string(out), `"ok":true`) {
@@ -39,12 +34,7 @@ func TestFirefoxWithdrawalReload(t *testing.T) {
 // follows), and the dialog switches to English (the language file brings
 // the switch) and back to Japanese.
 func TestFirefoxPreferences(t *testing.T) {
-	firefox, err := exec.LookPath("firefox-esr")
-	if err != nil {
-		if firefox, err = exec.LookPath("firefox"); err != nil {
-			t.Fatal("no Firefox: apt-get install firefox-esr (CI does: .ci/run)")
-		}
-	}
+	firefox := findFirefox(t)
 	s := newSite(t, "")
 	out, err := exec.Command("node", "firefox/prefs.mjs", firefox, s.URL+"/?lang=ja").CombinedOutput()
 	if err != nil {
@@ -75,4 +65,17 @@ func TestFirefoxPreferences(t *testing.T) {
 			t.Errorf("step %d: the dialog is %q, want %q", i+1, g, want[i])
 		}
 	}
+}
+
+// findFirefox is Debian's firefox-esr (or a firefox) on PATH; the test
+// fails without one (CI installs it: .ci/run).
+func findFirefox(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"firefox-esr", "firefox"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Fatal("no Firefox: apt-get install firefox-esr (CI does: .ci/run)")
+	return ""
 }

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/doui-consent/doui/e2e/testkit"
 )
 
 // demoTracker is the tracker origin the demo tests hand the server; no
@@ -140,7 +142,7 @@ func TestServeFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var stderr syncWriter
+			var stderr testkit.SyncBuffer
 			done := make(chan int, 1)
 			go func() { done <- run(append([]string{"serve"}, tt.args...), nil, &stderr, &stderr) }()
 			select {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log"
@@ -11,9 +10,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/doui-consent/doui/e2e/testkit"
 )
 
 // demoPolicy is the embedded demo policy's source.
@@ -38,13 +38,13 @@ func withVersion(t testing.TB, data []byte, v string) []byte {
 }
 
 // reloadServer is a Server on a private copy of the demo policy.
-func reloadServer(t testing.TB) (*Server, string, *syncWriter) {
+func reloadServer(t testing.TB) (*Server, string, *testkit.SyncBuffer) {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), "policy.json")
 	if err := os.WriteFile(file, withVersion(t, demoPolicy(t), "v1"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncWriter{}
+	logs := &testkit.SyncBuffer{}
 	s, err := New(Options{Policy: file, PublicURL: "http://doui.test", Log: log.New(logs, "", 0)})
 	if err != nil {
 		t.Fatal(err)
@@ -367,25 +367,6 @@ func TestReloadIsAtomic(t *testing.T) {
 	}
 }
 
-// syncWriter is the server's log, written by the watcher while the test
-// reads it.
-type syncWriter struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncWriter) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestPolicyWarningsServed: what doui check warns about in a valid policy
 // (here Tokyo's placeholder measurement ID) is logged when the policy is
 // loaded and shown on /healthz, with the file's base name only.
@@ -398,7 +379,7 @@ func TestPolicyWarningsServed(t *testing.T) {
 	if err := os.WriteFile(file, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncWriter{}
+	logs := &testkit.SyncBuffer{}
 	s, err := New(Options{Policy: file, PublicURL: "http://doui.test", Log: log.New(logs, "", 0)})
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/doui-consent/doui/e2e/testkit"
 )
 
 // TestServeSIGHUP runs `doui serve` in this process and sends it SIGHUP:
@@ -32,7 +34,7 @@ func TestServeSIGHUP(t *testing.T) {
 	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
-	var stderr syncWriter
+	var stderr testkit.SyncBuffer
 	go func() { done <- serve(ctx, []string{"-addr", addr, "-policy", file, "-log", logPath}, &stderr) }()
 	defer func() {
 		cancel()

@@ -2,18 +2,13 @@
 // doui's preferences: open them from the banner (the loader answers; the
 // engine starts after that click), then switch the dialog's language to
 // English (its file, lang.en.<hash>.js, brings the switch) and back to
-// Japanese (carried by doui.js). It prints
-// what the dialog showed at each step; e2e/firefox_test.go checks it.
+// Japanese (carried by doui.js). It prints what the dialog showed at each
+// step; e2e/firefox_test.go checks it.
 // Usage: node prefs.mjs FIREFOX URL
-import puppeteer from 'puppeteer-core';
+import { launch } from './launch.mjs';
 
 const [firefox, url] = process.argv.slice(2);
-const browser = await puppeteer.launch({
-  browser: 'firefox',
-  executablePath: firefox,
-  headless: true,
-  extraPrefsFirefox: { 'browser.shell.checkDefaultBrowser': false, 'network.proxy.type': 0 },
-});
+const browser = await launch(firefox);
 try {
   const page = await browser.newPage();
   await page.goto(url, { waitUntil: 'load' });

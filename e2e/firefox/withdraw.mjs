@@ -3,15 +3,10 @@
 // frame has loaded, withdraw (doui reloads the page), wait for the engine
 // on the reloaded page. e2e/firefox_test.go counts what the page requested
 // meanwhile. Usage: node withdraw.mjs FIREFOX URL
-import puppeteer from 'puppeteer-core';
+import { launch } from './launch.mjs';
 
 const [firefox, url] = process.argv.slice(2);
-const browser = await puppeteer.launch({
-  browser: 'firefox',
-  executablePath: firefox,
-  headless: true,
-  extraPrefsFirefox: { 'browser.shell.checkDefaultBrowser': false, 'network.proxy.type': 0 },
-});
+const browser = await launch(firefox);
 try {
   const page = await browser.newPage();
   const ready = () => page.waitForFunction(() => window.doui && window.doui.ready === true, { timeout: 30000 });
