@@ -144,8 +144,8 @@
   function act(a, t) {
     var dlg = hook('preferences'), ids = [], l;
     if (a == 'preferences' || a == 'open') {
-      // showModal focuses the first choice (autofocus), not the close
-      // button: one style and layout pass.
+      // showModal focuses the first choice (it carries autofocus), not
+      // the close button: no second focus() call and its layout pass.
       if (dlg && !dlg.open) dlg.showModal();
     } else if (a == 'close') {
       if (dlg) dlg.close();
