@@ -2,9 +2,13 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,7 +33,8 @@ type bundle struct {
 	// ("lang.en.<hash>.js", web/lang.js) when a page or the visitor wants a
 	// language the loader does not carry, each language's embed
 	// placeholders ("embed.en.<hash>.js") for a page with a held frame, and
-	// the engine's data ("engine.<hash>.json") with the wasm.
+	// the engine's data ("engine.<hash>.json") with the wasm. They share
+	// one hash, of all of them (see fileVersion).
 	langs    map[string]*asset
 	json     *asset // /policy.json
 	privacy  map[string]*asset
@@ -49,13 +54,13 @@ type loaderData struct {
 	Config   loaderConfig                 `json:"c"`
 	Markup   map[string]string            `json:"m"` // the default language's only
 	Default  string                       `json:"d"`
-	Langs    map[string]string            `json:"l"`  // every language's file (web/lang.js), the carried one's too
+	Langs    map[string]int               `json:"l"`  // every language the policy has: 1 each
+	Version  string                       `json:"v"`  // ".<hash>.js": names lang.LANG.<hash>.js and embed.LANG.<hash>.js
 	Defaults map[string]any               `json:"cm"` // Consent Mode default command
 	GA       []string                     `json:"ga"`
 	Wasm     string                       `json:"w"`
 	WasmExec string                       `json:"x"`
 	Engine   string                       `json:"e"` // the engine's data file
-	Embed    map[string]string            `json:"f"` // each language's placeholder script, for pages with a held frame
 	CSS      string                       `json:"css"`
 	Texts    map[string]map[string]string `json:"t"` // strings the loader writes itself
 }
@@ -87,7 +92,7 @@ type engineData struct {
 // (what it announces after a decision).
 var (
 	loaderTextKeys = []string{"saved"}
-	embedTextKeys  = []string{"embedText", "embedAllow", "privacyPolicy"}
+	embedTextKeys  = []string{"embedText", "embedAllow"}
 	engineTextKeys = []string{"saved", "savedGranted", "savedNone"}
 )
 
@@ -109,7 +114,7 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 		Config:   loaderConfig{Fingerprint: cfg.Fingerprint, GPC: cfg.GPC},
 		Markup:   map[string]string{},
 		Default:  p.Site.DefaultLanguage,
-		Langs:    map[string]string{},
+		Langs:    map[string]int{},
 		Defaults: map[string]any{"wait_for_update": 500},
 		GA:       []string{},
 		CSS:      string(st.css.body),
@@ -148,7 +153,6 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read lang.js: %w", err)
 	}
-	d.Embed = map[string]string{}
 	for _, lang := range p.Site.Languages {
 		v := bannerView(p, lang, o.privacyURL)
 		var buf bytes.Buffer
@@ -173,13 +177,7 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 			et[k] = v.UI[k]
 		}
 		for _, c := range p.Categories {
-			ft["cat:"+c.ID] = p.Text(c.Label, lang)
-			et["cat:"+c.ID] = ft["cat:"+c.ID]
-		}
-		for _, s := range p.Services {
-			for _, h := range s.Hosts {
-				ft["host:"+h] = embedLabel(p.Text(s.Name, lang), p.Text(s.Provider, lang), lang) + "\x00" + s.PrivacyURL
-			}
+			et["cat:"+c.ID] = p.Text(c.Label, lang)
 		}
 		eng.Texts[lang], markup[lang], texts[lang] = et, html, t
 		fa, err := scriptAsset(m, embedSrc, ft)
@@ -187,22 +185,25 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 			return nil, fmt.Errorf("embed.js (%s): %w", lang, err)
 		}
 		fa.immutable = true
-		name := "embed." + lang + "." + fa.hash + ".js"
-		langs[name], d.Embed[lang] = fa, name
+		langs["embed."+lang] = fa
 		la, err := scriptAsset(m, langSrc, map[string]any{"lang": lang, "m": html, "t": t})
 		if err != nil {
 			return nil, fmt.Errorf("lang.js (%s): %w", lang, err)
 		}
 		la.immutable = true
-		name = "lang." + lang + "." + la.hash + ".js"
-		langs[name], d.Langs[lang] = la, name
+		langs["lang."+lang], d.Langs[lang] = la, 1
 	}
 	engine, err := jsonAsset(eng)
 	if err != nil {
 		return nil, fmt.Errorf("encode engine data: %w", err)
 	}
-	d.Engine = "engine." + engine.hash + ".json"
-	langs[d.Engine] = engine
+	v := fileVersion(langs, engine)
+	d.Version, d.Engine = "."+v+".js", "engine."+v+".json"
+	named := map[string]*asset{d.Engine: engine}
+	for base, a := range langs {
+		named[base+d.Version] = a
+	}
+	langs = named
 
 	src, err := web.FS.ReadFile("loader.js")
 	if err != nil {
@@ -253,8 +254,11 @@ type categoryView struct {
 	Services               []serviceView
 }
 
+// serviceView is one line of a category's services: the service by its
+// own name, with the company behind it (serviceLabel), and the hosts it
+// loads from, which the embed placeholders (web/embed.js) look it up by.
 type serviceView struct {
-	Name, Provider, PrivacyURL, OptOutURL string
+	Label, Provider, Hosts, PrivacyURL string
 }
 
 type languageView struct {
@@ -289,7 +293,7 @@ func bannerView(p *policyjson.Policy, lang, privacyURL string) bannerViewData {
 		cv := categoryView{ID: c.ID, Label: p.Text(c.Label, lang), Description: p.Text(c.Description, lang), Required: c.Required}
 		for _, s := range p.Services {
 			if s.Category == c.ID {
-				cv.Services = append(cv.Services, serviceView{Name: p.Text(s.Name, lang), Provider: p.Text(s.Provider, lang), PrivacyURL: s.PrivacyURL, OptOutURL: s.OptOutURL})
+				cv.Services = append(cv.Services, serviceView{Label: serviceLabel(p.Text(s.Name, lang), p.Text(s.Provider, lang), lang), Provider: p.Text(s.Provider, lang), Hosts: strings.Join(s.Hosts, " "), PrivacyURL: s.PrivacyURL})
 			}
 		}
 		if !c.Required {
@@ -313,11 +317,11 @@ func bannerView(p *policyjson.Policy, lang, privacyURL string) bannerViewData {
 	return v
 }
 
-// embedLabel names who serves an embed in its placeholder: the service by
-// its own name, with the company behind it when that is another name
-// ("YouTube (Google LLC)"): visitors know the service, the privacy policy
-// is the provider's.
-func embedLabel(name, provider, lang string) string {
+// serviceLabel names a service in the preferences and a held embed's
+// placeholder: by its own name, with the company behind it when that is
+// another name ("YouTube (Google LLC)"): visitors know the service, the
+// privacy policy is the provider's.
+func serviceLabel(name, provider, lang string) string {
 	switch {
 	case name == "":
 		return provider
@@ -327,6 +331,20 @@ func embedLabel(name, provider, lang string) string {
 		return name + "（" + provider + "）"
 	}
 	return name + " (" + provider + ")"
+}
+
+// fileVersion is the hash in the names of a policy's small immutable
+// files: of all of them, so that doui.js names them all with one hash
+// (a name per file cost its visitors ~50 bytes brotli). They change
+// together anyway: with the policy, or with doui.
+func fileVersion(files map[string]*asset, engine *asset) string {
+	names := slices.Sorted(maps.Keys(files))
+	h := sha256.New()
+	for _, n := range names {
+		fmt.Fprintf(h, "%s %s\n", n, files[n].etag)
+	}
+	fmt.Fprintf(h, "engine %s\n", engine.etag)
+	return hex.EncodeToString(h.Sum(nil))[:8]
 }
 
 // jsonAsset encodes v as an immutable, cross-origin JSON file.

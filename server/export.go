@@ -28,8 +28,10 @@ any static web server, once, exactly as "doui serve" would serve it:
     engine.HASH.json     the engine's data, fetched with the wasm (immutable)
     doui.HASH.wasm       the wasm (immutable), with .br and .gz
     wasm_exec.HASH.js    Go's wasm glue (immutable), with .br and .gz
-    embed.LANG.HASH.js   the embed placeholders' script and texts, fetched
-                         only by pages with a held iframe (immutable)
+    embed.LANG.HASH.js   the embed placeholders' script and sentences,
+                         fetched only by pages with a held iframe
+                         (immutable); lang, engine and embed files share
+                         one HASH
     doui.HASH.css        the banner CSS (immutable)
     privacy.html         the policy page in the default language,
     privacy.LANG.html    and in each language

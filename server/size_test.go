@@ -92,7 +92,7 @@ func TestLoaderSizeBudget(t *testing.T) {
 // embedBudget holds the embed placeholders' script (web/embed.js, minified,
 // brotli), which pages with a held iframe fetch besides doui.js: what it
 // adds to their first visit.
-const embedBudget = 1000
+const embedBudget = 650
 
 func TestEmbedSizeBudget(t *testing.T) {
 	s := newDemoServer(t)

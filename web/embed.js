@@ -2,40 +2,37 @@
 // that has a held iframe, so that every other page's doui.js is smaller.
 // It builds, in each held frame's own box (its size, on its line: nothing
 // moves), a notice naming what the frame is and who provides it, with a
-// button that allows its category and a link to the provider's policy, in
-// the language of the file (the server writes one per language and fills
-// in T, its texts). It installs window.__doui.frames, which the loader
-// calls again for frames added later. The button's click is the loader's
-// (data-doui-action="allow"); b.doui marks it as doui's own, which markup
-// cannot forge.
+// button that allows its category and a link to the provider's policy. The
+// names and the link are those of the preferences in doui.js's markup (the
+// service's line, found by its data-doui-hosts; the category's label), so
+// this file carries only its two sentences, in its language (the server
+// writes one per language and fills in T). It installs
+// window.__doui.frames, which the loader calls again for frames added
+// later. The button's click is the loader's (data-doui-action="allow");
+// b.doui marks it as doui's own, which markup cannot forge.
 (function (w, d, T) {
-  var st = w.__doui, lang = T.lang;
+  var st = w.__doui;
   (st.frames = function () {
     d.querySelectorAll('iframe[data-consent]:not([data-doui-ph],[data-doui-done])').forEach(function (f) {
-      var c = f.getAttribute('data-consent'), h, p, b;
+      var c = f.getAttribute('data-consent'), r = st.root, h, s, p, b;
       if (st.granted && st.granted.indexOf(c) >= 0) return;
       try { h = new URL(f.getAttribute('data-src'), location.href).hostname; } catch (e) { h = ''; }
-      h = (T['host:' + h] || h + '\0').split('\0'); // label, privacy URL
+      s = r.querySelector('[data-doui-hosts~="' + CSS.escape(h) + '"]');
       p = d.createElement('div');
       p.className = 'doui doui-ph';
       p.setAttribute('data-doui', 'placeholder');
-      p.lang = lang;
+      p.lang = T.lang;
       p.style.width = f.offsetWidth + 'px';
       p.style.height = f.offsetHeight + 'px';
-      p.appendChild(d.createElement('p')).textContent = T.embedText.split('{provider}').join(h[0]);
+      p.appendChild(d.createElement('p')).textContent = T.embedText.split('{provider}').join(s ? s.firstChild.data.trim() : h);
       b = p.appendChild(d.createElement('button'));
       b.type = 'button';
       b.className = 'doui-btn';
       b.setAttribute('data-doui-action', 'allow');
       b.setAttribute('data-doui-category', c);
       b.doui = 1;
-      b.textContent = T.embedAllow.replace('{category}', T['cat:' + c]);
-      if (h[1]) {
-        b = p.appendChild(d.createElement('a'));
-        b.href = h[1];
-        b.rel = 'noopener';
-        b.textContent = T.privacyPolicy;
-      }
+      b.textContent = T.embedAllow.replace('{category}', r.querySelector('[for="doui-c-' + c + '"]').textContent);
+      if (s && (s = s.querySelector('a'))) p.appendChild(s.cloneNode(1));
       f.setAttribute('data-doui-ph', 1);
       f.hidden = true;
       f.before(p);

@@ -15,10 +15,10 @@
 //
 // window.__doui, the hand-over between this loader (L) and the wasm (W):
 //   D       L writes: what the server filled in (c config, m markup and t
-//           texts of the language d it carries, l every language's file,
-//           f each language's placeholder script, w/x/e the engine's URLs,
-//           then e its data); a language file (web/lang.js) adds m and t
-//           of its language; W reads e.
+//           texts of the language d it carries, l every language, v the
+//           end of the names of each language's file and placeholder
+//           script, w/x/e the engine's URLs, then e its data); a language
+//           file (web/lang.js) adds m and t of its language; W reads e.
 //   morph   a language file writes: the language switch's markup update;
 //           L calls it.
 //   f       L writes: the placeholder script it added (web/embed.js).
@@ -92,7 +92,8 @@
 
   // Language: the snippet's data-lang, the page's <html lang>, the browser's,
   // then the policy's default. doui.js carries the default one; another
-  // comes from its own small file (D.l), fetched when wanted.
+  // comes from its own small file (lang.LANG.<hash>.js), fetched when
+  // wanted.
   function pick(l) {
     l = (l || '').toLowerCase().split('-')[0];
     return D.l[l] != null ? l : '';
@@ -105,7 +106,7 @@
   var asked = {};
   function want(l, then) {
     if (D.m[l]) return then(l);
-    (asked[l] = asked[l] || (load(D.l[l], done, done), [])).push(then);
+    (asked[l] = asked[l] || (load('lang.' + l + D.v, done, done), [])).push(then);
     function done() {
       var q = asked[l];
       asked[l] = 0;
@@ -371,7 +372,7 @@
   // has come the held frame is its own empty box, so nothing moves.
   function frames() {
     if (st.frames) st.frames();
-    else if (!st.f && d.querySelector('iframe[data-consent]:not([data-doui-ph],[data-doui-done])')) st.f = load(D.f[lang]);
+    else if (!st.f && d.querySelector('iframe[data-consent]:not([data-doui-ph],[data-doui-done])')) st.f = load('embed.' + lang + D.v);
   }
 
   // The banner, from ready markup, long before the wasm: in the task after
