@@ -17,12 +17,8 @@ func (a *app) activate(categories []string) {
 	}
 	var x jsx
 	defer x.report("activate")
-	want := map[string]bool{}
-	for _, c := range categories {
-		want[c] = true
-	}
 	take := func(el safejs.Value) {
-		if want[x.attr(el, "data-consent")] && x.attr(el, "data-doui-done") == "" {
+		if contains(categories, x.attr(el, "data-consent")) && x.attr(el, "data-doui-done") == "" {
 			x.call(el, "setAttribute", "data-doui-done", "1")
 			a.queue = append(a.queue, el)
 		}

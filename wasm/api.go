@@ -82,6 +82,8 @@ func (a *app) installAPI() {
 	x.set(api, "withdraw", a.callback(func([]safejs.Value) { a.act(banner.Action{Kind: banner.Withdraw}) }))
 	x.set(api, "ready", true)
 	x.set(a.win, "doui", api)
+	// An empty push compiles it: the first click goes through it.
+	x.call(api, "push")
 	x.each(queued, func(cmd safejs.Value) { a.command(cmd) })
 }
 
