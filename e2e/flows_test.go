@@ -428,6 +428,22 @@ func TestScriptsRunInOrder(t *testing.T) {
 	}
 }
 
+// TestInlineScriptSeesTheDecision: the engine inserts the trackers a choice
+// allows before it publishes the choice (an external script runs once
+// loaded, in a later task), but a held inline script runs the moment it
+// is inserted: the choice is published before it, the loader's granted
+// list and the Consent Mode update both.
+func TestInlineScriptSeesTheDecision(t *testing.T) {
+	s := newSite(t, `<script type="text/plain" data-consent="functional">window.seen = String(window.__doui.granted) + ' ' +
+  dataLayer.some((a) => a[0] === 'consent' && a[1] === 'update' && a[2].functionality_storage === 'granted')</script>`)
+	ctx := browser(t)
+	s.open(t, ctx, "")
+	prefs(t, ctx, map[string]bool{"functional": true}, false)
+	if seen := get(t, ctx, pollPage[string](`window.seen`)); seen != "necessary,functional true" {
+		t.Errorf("what the held inline script saw when it ran: %q, want the granted list and the update (%q)", seen, "necessary,functional true")
+	}
+}
+
 // TestScriptRemovedBeforeItsTurn: a held external script the page takes
 // out while an earlier one is still loading is not fetched, and the
 // scripts after it still run (the queue once waited for ever on the

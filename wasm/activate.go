@@ -74,6 +74,7 @@ func (a *app) runScript(x *jsx, el safejs.Value) {
 	}
 	live, src := a.copyScript(x, el)
 	if src == "" {
+		a.publish() // it runs at once: it may read Consent Mode or the flags
 		x.set(live, "text", x.get(el, "text"))
 		x.call(el, "replaceWith", live)
 		return

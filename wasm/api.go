@@ -149,15 +149,20 @@ func (a *app) act(action banner.Action) {
 
 // carryOut does what banner's Effects say, and stores rec, the record of
 // the choice made (nil at a start without one). Trackers come first: a
-// click on "accept" reaches the tracker before the record is written and
-// before any of doui's own DOM work.
+// click on "accept" reaches the tracker's request before the decision is
+// published, the record written or any of doui's own DOM work. That
+// order is safe because what carryOut inserts runs later: an external
+// script runs once it has loaded, in a later task, when all of this is
+// done. Only an inline script runs at once, and runScript publishes the
+// decision before it inserts one.
 func (a *app) carryOut(eff banner.Effects, rec *banner.Record) {
 	var x jsx
 	defer x.report("carryOut")
-	a.publish(eff)
+	a.unpublished = &eff
 	if !eff.Reload {
 		a.activate(eff.Activate)
 	}
+	a.publish()
 	how := "stored"
 	if rec != nil {
 		a.store(*rec)
@@ -185,10 +190,16 @@ func (a *app) carryOut(eff banner.Effects, rec *banner.Record) {
 	}
 }
 
-// publish hands the granted categories to everything that reads them: the
-// loader's host blocker and placeholders, the GA opt-out flags, Consent
-// Mode and Tag Manager, as far as eff says.
-func (a *app) publish(eff banner.Effects) {
+// publish hands the granted categories of the decision carryOut is
+// carrying out to everything that reads them: the loader's host blocker
+// and placeholders, the GA opt-out flags, Consent Mode and Tag Manager, as
+// far as its effects say. Once: later calls do nothing.
+func (a *app) publish() {
+	if a.unpublished == nil {
+		return
+	}
+	eff := *a.unpublished
+	a.unpublished = nil
 	var x jsx
 	defer x.report("publish")
 	x.set(a.st, "granted", array(eff.Granted))

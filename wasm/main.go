@@ -40,6 +40,7 @@ type app struct {
 	opener       safejs.Value    // what had focus when the preferences opened
 	root         safejs.Value    // the loader's markup root
 	tt           safejs.Value    // the doui-engine Trusted Types policy, if the page has Trusted Types
+	unpublished  *banner.Effects // effects of the decision being carried out, until publish hands them on
 }
 
 func newApp() (*app, error) {
