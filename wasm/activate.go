@@ -63,28 +63,42 @@ func (a *app) next() {
 	}
 }
 
-// runScript replaces a held script with a live copy. A script element's
-// type cannot be changed into running once parsed, so a new element is
-// inserted in its place with the same attributes. One the page has taken
-// out before its turn stays out: nothing loads it, and the queue goes on
-// (waiting for its copy's load would hold every later one for ever).
+// runScript runs held script el. The browser never started it (its type,
+// text/plain, kept it from running), so it prepares it again, as one just
+// inserted, when it gets a src it did not have or new text: el runs where
+// it is, the page's own element, with its attributes, listeners and nonce,
+// and no element is created or moved before the tracker's request. (An
+// SVG script, whose URL is an href, gets an HTML copy in its place.) One
+// the page has taken out before its turn stays out: nothing loads it, and
+// the queue goes on (waiting for its load would hold every later one for
+// ever).
 func (a *app) runScript(x *jsx, el safejs.Value) {
 	if !x.boolean(x.get(el, "isConnected")) {
 		return
 	}
-	live, src := a.copyScript(x, el)
+	svg := x.str(x.get(el, "tagName")) != "SCRIPT"
+	live, src := el, x.attr(el, "data-src")
+	if src == "" {
+		src = x.attr(el, "src")
+	}
+	if svg {
+		live, src = a.copyScript(x, el)
+	} else if t := x.attr(el, "data-type"); t != "" {
+		x.call(el, "setAttribute", "type", t) // e.g. data-type="module"
+	} else {
+		x.call(el, "removeAttribute", "type")
+	}
 	if src == "" {
 		a.publish() // it runs at once: it may read Consent Mode or the flags
 		x.set(live, "text", x.get(el, "text"))
-		x.call(el, "replaceWith", live)
+		if svg {
+			x.call(el, "replaceWith", live)
+		}
+		x.call(el, "removeAttribute", "data-type")
 		return
 	}
 	x.set(live, "async", false)
-	if a.tt.Type() == safejs.TypeObject {
-		x.call(live, "setAttribute", "src", x.call(a.tt, "createScriptURL", src))
-	} else {
-		x.call(live, "setAttribute", "src", src)
-	}
+	x.call(live, "removeAttribute", "src")
 	var done safejs.Func
 	done = a.callback(func([]safejs.Value) {
 		done.Release()
@@ -94,17 +108,27 @@ func (a *app) runScript(x *jsx, el safejs.Value) {
 	x.call(live, "addEventListener", "load", done)
 	x.call(live, "addEventListener", "error", done)
 	a.waiting = true
-	x.call(el, "replaceWith", live)
+	if a.tt.Type() == safejs.TypeObject {
+		x.call(live, "setAttribute", "src", x.call(a.tt, "createScriptURL", src))
+	} else {
+		x.call(live, "setAttribute", "src", src)
+	}
+	if svg {
+		x.call(el, "replaceWith", live)
+	}
+	x.call(el, "removeAttribute", "data-src") // what held it, as a copy would not have
+	x.call(el, "removeAttribute", "data-type")
 	if x.err != nil {
 		a.waiting = false
 		done.Release()
 	}
 }
 
-// copyScript makes the copy of held script el that will run, not yet in
-// the page and without its URL or text (those are Trusted Types sinks:
-// runScript sets them): el's attributes but those that hold it, marked as
-// doui's. It returns the URL the copy is to load, "" for an inline script.
+// copyScript makes the HTML copy of held SVG script el that will run, not
+// yet in the page and without its URL or text (those are Trusted Types
+// sinks: runScript sets them): el's attributes but those that hold it,
+// marked as doui's. It returns the URL the copy is to load, "" for an
+// inline script.
 func (a *app) copyScript(x *jsx, el safejs.Value) (live safejs.Value, src string) {
 	live = x.call(a.doc, "createElement", "script")
 	x.each(x.get(el, "attributes"), func(at safejs.Value) {
