@@ -447,7 +447,7 @@ func TestInlineScriptSeesTheDecision(t *testing.T) {
 // TestScriptRemovedBeforeItsTurn: a held external script the page takes
 // out while an earlier one is still loading is not fetched, and the
 // scripts after it still run (the queue once waited for ever on the
-// removed one's copy, which never loads).
+// removed one: the copy it was run as then never loaded).
 func TestScriptRemovedBeforeItsTurn(t *testing.T) {
 	s := newSite(t, `<script type="text/plain" data-consent="analytics" src="{tracker}/slow.js"></script>
 <script type="text/plain" data-consent="analytics" id="b" src="{tracker}/b.js"></script>

@@ -110,8 +110,11 @@ func (v *vendors) all() []string {
 // it may (GA's cookie_domain 'auto') and sends /g/collect; gtm.js loads the
 // container's Google tag the way GTM does and notes the events it sees;
 // matomo.js reads _paq, sets _pk_id/_pk_ses and hits the tracker URL.
+// They find their own URL from document.currentScript, which is an SVG
+// script (its URL an href) where inserted.html loads them through one:
+// doui runs a held script as the element the page made.
 const fakeGtag = `(function () {
-  var q = new URL(document.currentScript.src).searchParams, l = q.get('l') || 'dataLayer';
+  var s = document.currentScript, q = new URL(s.src || s.href.baseVal).searchParams, l = q.get('l') || 'dataLayer';
   var dl = window[l] = window[l] || [];
   var f = window.__fake = window.__fake || {};
   f.gtag = (f.gtag || 0) + 1;
@@ -148,7 +151,7 @@ const fakeGtag = `(function () {
 })();`
 
 const fakeGTM = `(function () {
-  var q = new URL(document.currentScript.src).searchParams, l = q.get('l') || 'dataLayer';
+  var s = document.currentScript, q = new URL(s.src || s.href.baseVal).searchParams, l = q.get('l') || 'dataLayer';
   var dl = window[l] = window[l] || [];
   var f = window.__fake = window.__fake || {};
   f.gtm = (f.gtm || 0) + 1;

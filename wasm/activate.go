@@ -63,97 +63,58 @@ func (a *app) next() {
 	}
 }
 
-// runScript runs held script el. The browser never started it (its type,
-// text/plain, kept it from running), so it prepares it again, as one just
-// inserted, when it gets a src it did not have or new text: el runs where
-// it is, the page's own element, with its attributes, listeners and nonce,
-// and no element is created or moved before the tracker's request. (An
-// SVG script, whose URL is an href, gets an HTML copy in its place.) One
-// the page has taken out before its turn stays out: nothing loads it, and
-// the queue goes on (waiting for its load would hold every later one for
-// ever).
+// runScript runs held script el where it is. The browser never started it
+// (its type, text/plain, kept it from running), so it prepares it again,
+// as one just inserted, when it gets a URL it did not have (src, or an SVG
+// script's href) or new text: checked in Chromium and Firefox. The page's
+// own element runs, with its attributes, listeners and nonce, and nothing
+// is created or moved before the tracker's request. One the page has
+// taken out before its turn stays out: nothing loads it, and the queue
+// goes on (waiting for its load would hold every later one for ever).
 func (a *app) runScript(x *jsx, el safejs.Value) {
 	if !x.boolean(x.get(el, "isConnected")) {
 		return
 	}
-	svg := x.str(x.get(el, "tagName")) != "SCRIPT"
-	live, src := el, x.attr(el, "data-src")
-	if src == "" {
-		src = x.attr(el, "src")
+	at := "src"
+	if x.str(x.get(el, "tagName")) != "SCRIPT" { // an SVG script's is lower case
+		at = "href"
 	}
-	if svg {
-		live, src = a.copyScript(x, el)
-	} else if t := x.attr(el, "data-type"); t != "" {
+	src := x.attr(el, "data-src")
+	if src == "" {
+		src = x.attr(el, at)
+	}
+	if t := x.attr(el, "data-type"); t != "" {
 		x.call(el, "setAttribute", "type", t) // e.g. data-type="module"
 	} else {
 		x.call(el, "removeAttribute", "type")
 	}
+	x.call(el, "removeAttribute", "data-type")
 	if src == "" {
 		a.publish() // it runs at once: it may read Consent Mode or the flags
-		x.set(live, "text", x.get(el, "text"))
-		if svg {
-			x.call(el, "replaceWith", live)
-		}
-		x.call(el, "removeAttribute", "data-type")
+		x.set(el, "textContent", x.get(el, "textContent"))
 		return
 	}
-	x.set(live, "async", false)
-	x.call(live, "removeAttribute", "src")
+	x.set(el, "async", false)
+	x.call(el, "removeAttribute", at)
 	var done safejs.Func
 	done = a.callback(func([]safejs.Value) {
 		done.Release()
 		a.waiting = false
 		a.next()
 	})
-	x.call(live, "addEventListener", "load", done)
-	x.call(live, "addEventListener", "error", done)
+	x.call(el, "addEventListener", "load", done)
+	x.call(el, "addEventListener", "error", done)
 	a.waiting = true
 	if a.tt.Type() == safejs.TypeObject {
-		x.call(live, "setAttribute", "src", x.call(a.tt, "createScriptURL", src))
+		x.call(el, "setAttribute", at, x.call(a.tt, "createScriptURL", src))
 	} else {
-		x.call(live, "setAttribute", "src", src)
+		x.call(el, "setAttribute", at, src)
 	}
-	if svg {
-		x.call(el, "replaceWith", live)
-	}
-	x.call(el, "removeAttribute", "data-src") // what held it, as a copy would not have
-	x.call(el, "removeAttribute", "data-type")
+	x.call(el, "removeAttribute", "data-src")
 	if x.err != nil {
 		a.waiting = false
 		done.Release()
 	}
-}
-
-// copyScript makes the HTML copy of held SVG script el that will run, not
-// yet in the page and without its URL or text (those are Trusted Types
-// sinks: runScript sets them): el's attributes but those that hold it,
-// marked as doui's. It returns the URL the copy is to load, "" for an
-// inline script.
-func (a *app) copyScript(x *jsx, el safejs.Value) (live safejs.Value, src string) {
-	live = x.call(a.doc, "createElement", "script")
-	x.each(x.get(el, "attributes"), func(at safejs.Value) {
-		name := x.str(x.get(at, "name"))
-		switch name {
-		case "type", "src", "href", "data-src", "data-type", "data-consent", "data-doui-done":
-			return
-		}
-		x.call(live, "setAttribute", name, x.str(x.get(at, "value")))
-	})
-	if t := x.attr(el, "data-type"); t != "" {
-		x.set(live, "type", t) // e.g. data-type="module"
-	}
-	// The browser hides a nonce attribute after parsing; the property keeps
-	// it, and a page whose CSP uses nonces needs it on the copy.
-	if n := x.str(x.get(el, "nonce")); n != "" {
-		x.set(live, "nonce", n)
-	}
-	src = x.attr(el, "data-src")
-	if src == "" {
-		src = x.attr(el, "src")
-	}
-	x.call(live, "setAttribute", "data-consent", x.attr(el, "data-consent"))
-	x.call(live, "setAttribute", "data-doui-done", "1")
-	return live, src
 }
 
 func moveAttr(x *jsx, el safejs.Value, from, to string) {
