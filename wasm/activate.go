@@ -18,16 +18,16 @@ func (a *app) activate(categories []string) {
 	var x jsx
 	defer x.report("activate")
 	take := func(el safejs.Value) {
-		if contains(categories, x.attr(el, "data-consent")) && x.attr(el, "data-doui-done") == "" {
+		if contains(categories, x.attr(el, "data-consent")) {
 			x.call(el, "setAttribute", "data-doui-done", "1")
 			a.queue = append(a.queue, el)
 		}
 	}
-	x.each(x.call(a.doc, "querySelectorAll", "[data-consent]"), take)
+	x.each(x.call(a.doc, "querySelectorAll", "[data-consent]:not([data-doui-done])"), take)
 	// The loader's held elements that the query cannot see: in shadow
 	// roots. (Those no longer in the page stay held.)
 	x.each(x.get(a.st, "held"), func(el safejs.Value) {
-		if x.boolean(x.get(el, "isConnected")) {
+		if x.boolean(x.get(el, "isConnected")) && x.attr(el, "data-doui-done") == "" {
 			take(el)
 		}
 	})
@@ -43,7 +43,7 @@ func (a *app) next() {
 		a.queue = a.queue[1:]
 		switch tag := x.str(x.get(el, "tagName")); tag {
 		case "SCRIPT", "script": // an SVG script's tagName is lower case
-			a.runScript(&x, el)
+			a.runScript(&x, el, tag == "script")
 		case "IFRAME", "IMG", "EMBED":
 			a.removePlaceholder(&x, el)
 			moveAttr(&x, el, "data-srcset", "srcset")
@@ -67,16 +67,16 @@ func (a *app) next() {
 // (its type, text/plain, kept it from running), so it prepares it again,
 // as one just inserted, when it gets a URL it did not have (src, or an SVG
 // script's href) or new text: checked in Chromium and Firefox. The page's
-// own element runs, with its attributes, listeners and nonce, and nothing
-// is created or moved before the tracker's request. One the page has
-// taken out before its turn stays out: nothing loads it, and the queue
+// own element runs, with its attributes, listeners, nonce and async, and
+// nothing is created or moved before the tracker's request. One the page
+// has taken out before its turn stays out: nothing loads it, and the queue
 // goes on (waiting for its load would hold every later one for ever).
-func (a *app) runScript(x *jsx, el safejs.Value) {
+func (a *app) runScript(x *jsx, el safejs.Value, svg bool) {
 	if !x.boolean(x.get(el, "isConnected")) {
 		return
 	}
 	at := "src"
-	if x.str(x.get(el, "tagName")) != "SCRIPT" { // an SVG script's is lower case
+	if svg {
 		at = "href"
 	}
 	src := x.attr(el, "data-src")
@@ -94,16 +94,17 @@ func (a *app) runScript(x *jsx, el safejs.Value) {
 		x.set(el, "textContent", x.get(el, "textContent"))
 		return
 	}
-	x.set(el, "async", false)
 	x.call(el, "removeAttribute", at)
-	var done safejs.Func
-	done = a.callback(func([]safejs.Value) {
-		done.Release()
-		a.waiting = false
-		a.next()
-	})
-	x.call(el, "addEventListener", "load", done)
-	x.call(el, "addEventListener", "error", done)
+	// One script loads at a time, so one function, made once, goes on
+	// with the queue after each.
+	if a.loaded.Value().IsUndefined() {
+		a.loaded = a.callback(func([]safejs.Value) {
+			a.waiting = false
+			a.next()
+		})
+	}
+	x.call(el, "addEventListener", "load", a.loaded)
+	x.call(el, "addEventListener", "error", a.loaded)
 	a.waiting = true
 	if a.tt.Type() == safejs.TypeObject {
 		x.call(el, "setAttribute", at, x.call(a.tt, "createScriptURL", src))
@@ -113,7 +114,6 @@ func (a *app) runScript(x *jsx, el safejs.Value) {
 	x.call(el, "removeAttribute", "data-src")
 	if x.err != nil {
 		a.waiting = false
-		done.Release()
 	}
 }
 

@@ -97,7 +97,6 @@ func (a *app) command(cmd safejs.Value) {
 		return
 	}
 	name := x.str(x.call(cmd, "at", 0))
-	el := x.call(cmd, "at", 1)
 	switch name {
 	case "preferences", "open":
 		a.openPreferences()
@@ -119,7 +118,7 @@ func (a *app) command(cmd safejs.Value) {
 		case "save":
 			cats = a.checked()
 		case "allow":
-			cats = []string{x.attr(el, "data-doui-category")}
+			cats = []string{x.attr(x.call(cmd, "at", 1), "data-doui-category")}
 		}
 		if action, ok := banner.ParseAction(name, cats); ok {
 			a.act(action)

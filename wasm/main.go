@@ -37,6 +37,7 @@ type app struct {
 	stored       string          // the stored record as this page last read or wrote it
 	queue        []safejs.Value  // elements waiting to be activated, in document order
 	waiting      bool            // an external script of the queue is loading
+	loaded       safejs.Func     // listens for that script's load or error: next goes on
 	opener       safejs.Value    // what had focus when the preferences opened
 	root         safejs.Value    // the loader's markup root
 	tt           safejs.Value    // the doui-engine Trusted Types policy, if the page has Trusted Types
@@ -152,7 +153,7 @@ func (a *app) warm() {
 	a.activate([]string{"\x00"})
 	var x jsx
 	defer x.report("warm")
-	a.runScript(&x, x.call(a.doc, "createElement", "script"))
+	a.runScript(&x, x.call(a.doc, "createElement", "script"), false)
 }
 
 // yield lets the browser run other tasks (input, paint) and resumes in a
