@@ -444,6 +444,29 @@ func TestInlineScriptSeesTheDecision(t *testing.T) {
 	}
 }
 
+// TestHeldScriptIsThePagesOwn: doui runs a held script as the element the
+// page made, not a copy: what the page attached to it before consent (a
+// load listener, a property) is still there when it runs, and
+// document.currentScript is that element.
+func TestHeldScriptIsThePagesOwn(t *testing.T) {
+	s := newSite(t, `<script type="text/plain" data-consent="analytics" id="own" src="{tracker}/slow.js"></script>
+<script type="text/plain" data-consent="analytics" id="inl">window.cur = document.currentScript && document.currentScript.mark</script>
+<script>
+document.getElementById('own').addEventListener('load', () => { window.heard = 'load'; });
+document.getElementById('inl').mark = 'mine';
+</script>`)
+	ctx := browser(t)
+	s.open(t, ctx, "")
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`))
+	got := get(t, ctx, pollPage[string](`window.heard && window.cur !== undefined && window.heard + ' ' + window.cur`))
+	if got != "load mine" {
+		t.Errorf("the page's listener and the running script's own property: got %q, want %q", got, "load mine")
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('script#own, script#inl').length`); n != 2 {
+		t.Errorf("the page's held scripts in the page after they ran: got %d, want 2 (the same elements)", n)
+	}
+}
+
 // TestScriptRemovedBeforeItsTurn: a held external script the page takes
 // out while an earlier one is still loading is not fetched, and the
 // scripts after it still run (the queue once waited for ever on the
