@@ -335,8 +335,9 @@ func serviceLabel(name, provider, lang string) string {
 
 // fileVersion is the hash in the names of a policy's small immutable
 // files: of all of them, so that doui.js names them all with one hash
-// (a name per file cost its visitors ~50 bytes brotli). They change
-// together anyway: with the policy, or with doui.
+// (a hash per file cost the ja demo's doui.js 25 bytes brotli more; a
+// hash is noise to brotli). They change together anyway: with the policy,
+// or with doui.
 func fileVersion(files map[string]*asset, engine *asset) string {
 	names := slices.Sorted(maps.Keys(files))
 	h := sha256.New()
