@@ -9,8 +9,8 @@ import (
 // activate runs the elements held back for the given categories: those in
 // the page's markup (data-consent), those the loader caught being added by
 // other scripts, in document order. Scripts run one after another as the
-// parser would run them: an external script is inserted and the next
-// element waits for its load (or error) event.
+// parser would run them: an external script gets its URL (runScript) and
+// the next element waits for its load (or error) event.
 func (a *app) activate(categories []string) {
 	if len(categories) == 0 {
 		return
