@@ -635,6 +635,69 @@ func TestYouTubeEmbed(t *testing.T) {
 	}
 }
 
+// TestEmbedLanguageSwitch: after a language switch in the preferences, every
+// embed placeholder is wholly in the new language (its sentence, the
+// service's name, the button, the link, its lang), those built before the
+// switch and one for a frame added after it, in the same box; and again
+// after switching back. From a page in the language doui.js carries (ja),
+// and from one in a language it fetches (en), whose way back is to the
+// carried one.
+func TestEmbedLanguageSwitch(t *testing.T) {
+	texts := map[string][3]string{
+		"ja": {"このコンテンツはYouTube（Google LLC）から読み込まれます", "「動画の埋め込み」を許可して表示する", "提供者のプライバシーポリシー"},
+		"en": {"This content is loaded from YouTube (Google LLC).", "Allow “Embedded videos” and show it", "provider's privacy policy"},
+	}
+	for _, tc := range [][2]string{{"ja", "en"}, {"en", "ja"}} {
+		t.Run(tc[0], func(t *testing.T) {
+			s := newTrackerSite(t)
+			ctx := s.tab(t)
+			s.open(t, ctx, "youtube.html?lang="+tc[0])
+			type ph struct {
+				Parent, Lang, Text, Button, Link string
+				Box                              string
+				IframeHidden                     bool
+			}
+			read := func() []ph {
+				return evalJSON[[]ph](t, ctx, `[...document.querySelectorAll('[data-doui="placeholder"]')].map(p => ({
+					Parent: p.parentElement.id, Lang: p.lang, Text: p.querySelector('p').textContent,
+					Button: p.querySelector('button').textContent, Link: p.querySelector('a') ? p.querySelector('a').textContent : '',
+					Box: p.offsetWidth + 'x' + p.offsetHeight, IframeHidden: p.nextElementSibling.hidden}))`)
+			}
+			check := func(when, lang string, frames ...string) {
+				t.Helper()
+				want := texts[lang]
+				got := read()
+				if len(got) != len(frames) {
+					t.Fatalf("%s: %d placeholders, want %d: %+v", when, len(got), len(frames), got)
+				}
+				for i, p := range got {
+					if p.Parent != frames[i] || p.Lang != lang || !strings.Contains(p.Text, want[0]) || p.Button != want[1] || p.Link != want[2] ||
+						p.Box != "560x315" || !p.IframeHidden {
+						t.Errorf("%s: placeholder %d: %+v, want all in %s", when, i, p, lang)
+					}
+				}
+			}
+			check("at load", tc[0], "v1", "v2")
+			switchTo := func(lang string) {
+				run(t, ctx, click(`[data-doui-action="lang"][data-doui-lang="`+lang+`"]`))
+				eventually(func() bool { return eval[string](t, ctx, `document.querySelector('[data-doui="preferences"]').lang`) == lang })
+			}
+			run(t, ctx, click(`[data-doui="banner"] [data-doui-action="preferences"]`), chromedp.WaitVisible(chromedp.CSS(`[data-doui="preferences"]`)))
+			switchTo(tc[1])
+			check("after the switch", tc[1], "v1", "v2")
+			run(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('main').insertAdjacentHTML('beforeend',
+				'<div id="v3"><iframe data-consent="media" width="560" height="315" frameborder="0" data-src="https://www.youtube.com/embed/aqz-KE-bpKQ?si=DouiTestShare03"></iframe></div>')`))
+			eventually(func() bool { return len(read()) == 3 })
+			check("a frame added after the switch", tc[1], "v1", "v2", "v3")
+			switchTo(tc[0])
+			check("after switching back", tc[0], "v1", "v2", "v3")
+			if n := s.v.count(""); n != 0 {
+				t.Errorf("vendor requests without consent: %v", s.v.all())
+			}
+		})
+	}
+}
+
 // TestMatomoSnippet: the Matomo Cloud code waits for analytics; its hit
 // and cookies come after consent only, and go with withdrawal.
 func TestMatomoSnippet(t *testing.T) {

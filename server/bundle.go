@@ -145,6 +145,7 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 	langs := map[string]*asset{}
 	markup := map[string]string{}
 	texts := map[string]map[string]string{}
+	embedTexts := map[string]map[string]string{}
 	embedSrc, err := web.FS.ReadFile("embed.js")
 	if err != nil {
 		return nil, fmt.Errorf("read embed.js: %w", err)
@@ -185,8 +186,13 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 			return nil, fmt.Errorf("embed.js (%s): %w", lang, err)
 		}
 		fa.immutable = true
-		langs["embed."+lang] = fa
-		la, err := scriptAsset(m, langSrc, map[string]any{"lang": lang, "m": html, "t": t})
+		langs["embed."+lang], embedTexts[lang] = fa, ft
+	}
+	// Each language file carries the placeholders' sentences of every
+	// language: after a switch to the one doui.js carries, which has no
+	// file of its own, they are there too.
+	for _, lang := range p.Site.Languages {
+		la, err := scriptAsset(m, langSrc, map[string]any{"lang": lang, "m": markup[lang], "t": texts[lang], "e": embedTexts})
 		if err != nil {
 			return nil, fmt.Errorf("lang.js (%s): %w", lang, err)
 		}

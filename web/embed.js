@@ -6,13 +6,16 @@
 // names and the link are those of the preferences in doui.js's markup (the
 // service's line, found by its data-doui-hosts; the category's label), so
 // this file carries only its two sentences, in its language (the server
-// writes one per language and fills in T). It installs
+// writes one per language and fills in T). After a language switch, the
+// sentences of the new language come with the language file (st.E, web/
+// lang.js), which builds the placeholders again. It installs
 // window.__doui.frames, which the loader calls again for frames added
 // later. The button's click is the loader's (data-doui-action="allow");
 // b.doui marks it as doui's own, which markup cannot forge.
 (function (w, d, T) {
   var st = w.__doui;
   (st.frames = function () {
+    var t = st.E && st.E[st.lang] || T;
     d.querySelectorAll('iframe[data-consent]:not([data-doui-ph],[data-doui-done])').forEach(function (f) {
       var c = f.getAttribute('data-consent'), r = st.root, h, s, p, b;
       if (st.granted && st.granted.indexOf(c) >= 0) return;
@@ -21,17 +24,17 @@
       p = d.createElement('div');
       p.className = 'doui doui-ph';
       p.setAttribute('data-doui', 'placeholder');
-      p.lang = T.lang;
+      p.lang = t.lang;
       p.style.width = f.offsetWidth + 'px';
       p.style.height = f.offsetHeight + 'px';
-      p.appendChild(d.createElement('p')).textContent = T.embedText.split('{provider}').join(s ? s.firstChild.data.trim() : h);
+      p.appendChild(d.createElement('p')).textContent = t.embedText.split('{provider}').join(s ? s.firstChild.data.trim() : h);
       b = p.appendChild(d.createElement('button'));
       b.type = 'button';
       b.className = 'doui-btn';
       b.setAttribute('data-doui-action', 'allow');
       b.setAttribute('data-doui-category', c);
       b.doui = 1;
-      b.textContent = T.embedAllow.replace('{category}', r.querySelector('[for="doui-c-' + c + '"]').textContent);
+      b.textContent = t.embedAllow.replace('{category}', r.querySelector('[for="doui-c-' + c + '"]').textContent);
       if (s && (s = s.querySelector('a'))) p.appendChild(s.cloneNode(1));
       f.setAttribute('data-doui-ph', 1);
       f.hidden = true;

@@ -3,15 +3,34 @@
 // a page, or the visitor in the preferences, wants that language; the
 // server writes one per language and fills in L. It also brings the
 // language switch's markup update (morph), which only a page that shows a
-// second language ever needs: doui.js stays smaller for every other page.
-(function (st, L) {
+// second language ever needs: doui.js stays smaller for every other page,
+// and the embed placeholders' sentences in every language (L.e), so that
+// placeholders follow a switch without a file of their own.
+(function (d, st, L) {
   st.D.m[L.lang] = L.m;
   st.D.t[L.lang] = L.t;
+  st.E = L.e;
+  // The loader calls this on a switch (st.lang is already the new
+  // language): the banner's markup takes the new words, and the embed
+  // placeholders, outside it, are built again in them (web/embed.js),
+  // each in its frame's box: nothing moves.
+  st.morph = function (o, n) {
+    morph(o, n);
+    if (st.frames) {
+      d.querySelectorAll('[data-doui="placeholder"]').forEach(function (p) {
+        var f = p.nextElementSibling;
+        f.removeAttribute('data-doui-ph');
+        f.hidden = false;
+        p.remove();
+      });
+      st.frames();
+    }
+  };
   // morph gives o, and all it holds, the words and attributes of n: the
   // same markup in another language. Every element stays, so an open
   // dialog, ticked boxes, focus and where focus goes back on close stay as
   // they are; state attributes (hidden, open) are left alone.
-  st.morph = function morph(o, n) {
+  function morph(o, n) {
     var k = o.childNodes, i;
     if (o.nodeType == 3) return (o.data = n.data);
     for (i = o.attributes.length; i--;) if (!n.hasAttribute(k = o.attributes[i].name) && !/^(hidden|open)$/.test(k)) o.removeAttribute(k);
@@ -19,5 +38,5 @@
     k = o.childNodes;
     if (k.length != n.childNodes.length) return o.replaceChildren.apply(o, n.childNodes);
     for (i = 0; i < k.length; i++) morph(k[i], n.childNodes[i]);
-  };
-})(window.__doui, /*DOUI*/{});
+  }
+})(document, window.__doui, /*DOUI*/{});

@@ -157,8 +157,8 @@
       if (D.m[l] && l != lang) {
         var n = d.createElement('div');
         n.innerHTML = tt.createHTML(D.m[l]);
-        st.morph(st.root, n);
         st.lang = lang = l;
+        st.morph(st.root, n);
         t.focus();
       }
     } else {
