@@ -759,6 +759,12 @@ func TestLanguageSwitch(t *testing.T) {
 	if title := eval[string](t, ctx, `document.querySelector('[data-doui="banner"] h2').textContent`); title != "Cookies on this site" {
 		t.Errorf("banner after the switch: %q", title)
 	}
+	// The switch changes words, not doui's own root: its class carries
+	// every style (a switch once stripped it, leaving the banner bare).
+	if got := eval[string](t, ctx, `(() => { const r = document.querySelector('[data-doui="root"]'), b = document.querySelector('[data-doui="banner"]');
+		return (r ? r.className : 'no root') + ' ' + getComputedStyle(b).position; })()`); got != "doui fixed" {
+		t.Errorf("doui's root and banner after the switches: %q, want \"doui fixed\"", got)
+	}
 	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="reject-all"]`))
 	status := func() string {
 		return eval[string](t, ctx, `document.querySelector('[data-doui="status"]').textContent`)

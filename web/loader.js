@@ -155,7 +155,9 @@
       // A language doui.js does not carry comes with the switch's code
       // (st.morph, web/lang.js); switching back needs no other.
       if (D.m[l] && l != lang) {
-        var n = d.createElement('div');
+        // The new words in a copy of the root, whose own attributes
+        // (class doui: every style) stay.
+        var n = st.root.cloneNode();
         n.innerHTML = tt.createHTML(D.m[l]);
         st.lang = lang = l;
         st.morph(st.root, n);
