@@ -145,7 +145,7 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 	langs := map[string]*asset{}
 	markup := map[string]string{}
 	texts := map[string]map[string]string{}
-	embedTexts := map[string]map[string]string{}
+	embedTexts := map[string]map[string]any{}
 	embedSrc, err := web.FS.ReadFile("embed.js")
 	if err != nil {
 		return nil, fmt.Errorf("read embed.js: %w", err)
@@ -166,13 +166,15 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 		}
 		// Texts by who writes them: the loader, the embed placeholders'
 		// script (its own file, for pages with a held frame), the engine.
-		t, ft, et := map[string]string{}, map[string]string{}, map[string]string{}
+		t, ft, et := map[string]string{}, map[string]any{}, map[string]string{}
 		for _, k := range loaderTextKeys {
 			t[k] = v.UI[k]
 		}
 		for _, k := range embedTextKeys {
 			ft[k] = v.UI[k]
 		}
+		// Split where the provider goes: the script joins it with the name.
+		ft["embedText"] = strings.Split(v.UI["embedText"], "{provider}")
 		ft["lang"] = lang
 		for _, k := range engineTextKeys {
 			et[k] = v.UI[k]

@@ -152,10 +152,17 @@ func (s *Server) loadStatics(compressWasm bool) error {
 	s.statics.css = newAsset(cssMin, "text/css; charset=utf-8")
 	s.statics.css.immutable, s.statics.css.cors = true, true
 
+	// Go's runtime glue, with the engine's start after it (web/start.js):
+	// doui.js loads them only when there is work for the engine.
 	glue, err := web.FS.ReadFile("dist/wasm_exec.js")
 	if err != nil {
 		return fmt.Errorf("web/dist/wasm_exec.js is missing: run `make wasm` first")
 	}
+	start, err := web.FS.ReadFile("start.js")
+	if err != nil {
+		return fmt.Errorf("read start.js: %w", err)
+	}
+	glue = append(append(glue, '\n'), start...)
 	if glue, err = s.min.Bytes("application/javascript", glue); err != nil {
 		return fmt.Errorf("minify wasm_exec.js: %w", err)
 	}

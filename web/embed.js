@@ -18,7 +18,7 @@
     var t = st.E && st.E[st.lang] || T;
     d.querySelectorAll('iframe[data-consent]:not([data-doui-ph],[data-doui-done])').forEach(function (f) {
       var c = f.getAttribute('data-consent'), r = st.root, h, s, p, b;
-      if (st.granted && st.granted.indexOf(c) >= 0) return;
+      if ((st.granted || []).includes(c)) return;
       try { h = new URL(f.getAttribute('data-src'), location.href).hostname; } catch (e) { h = ''; }
       s = r.querySelector('[data-doui-hosts~="' + CSS.escape(h) + '"]');
       p = d.createElement('div');
@@ -27,7 +27,7 @@
       p.lang = t.lang;
       p.style.width = f.offsetWidth + 'px';
       p.style.height = f.offsetHeight + 'px';
-      p.appendChild(d.createElement('p')).textContent = t.embedText.split('{provider}').join(s ? s.firstChild.data.trim() : h);
+      p.appendChild(d.createElement('p')).textContent = t.embedText.join(s ? s.firstChild.data.trim() : h);
       b = p.appendChild(d.createElement('button'));
       b.type = 'button';
       b.className = 'doui-btn';

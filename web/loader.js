@@ -437,12 +437,12 @@
   // The engine, only when there is work for it: a stored record to carry
   // out, a GPC signal to honour, a recorded action, a visitor's click, a
   // command from the page. The wasm streams in and compiles (off the main
-  // thread) while Go's runtime glue loads; both are immutable, so a repeat
-  // visit takes them, and the compiled code, from the cache. Compile,
-  // instantiate and run are separate tasks, so no one of them holds the
-  // page up for long. Unless a stored record or GPC waits for it, the
-  // engine is fetched after the page's load event, at low priority: it
-  // never competes with the page's own content.
+  // thread) while Go's runtime glue loads, which ends with the engine's
+  // start (web/start.js: its data, then instantiate and run, each a task of
+  // its own); all are immutable, so a repeat visit takes them, and the
+  // compiled code, from the cache. Unless a stored record or GPC waits for
+  // it, the engine is fetched after the page's load event, at low
+  // priority: it never competes with the page's own content.
   function fail(e) { st.failed = e; }
   function later(f) { setTimeout(f, 0); }
   // The engine starts after the banner is in (it takes the page as the
@@ -456,16 +456,8 @@
       w.addEventListener('load', function () { later(function () { st.b = 0; boot(1); }); });
       return;
     }
-    var wasm = WebAssembly.compileStreaming(fetch(new URL(D.w, src), { priority: now == 2 ? 'high' : 'low' }));
-    var data = fetch(new URL(D.e, src)).then(function (r) { return r.json(); });
-    Promise.all([wasm, data.then(function (v) { D.e = v; }), new Promise(function (ok, ko) { load(D.x, ok, ko); })]).then(function (v) {
-      later(function () {
-        var go = new Go();
-        WebAssembly.instantiate(v[0], go.importObject).then(function (inst) {
-          later(function () { go.run(inst).catch(fail); });
-        }, fail);
-      });
-    }, fail);
+    (st.c = WebAssembly.compileStreaming(fetch(new URL(D.w, src), { priority: now == 2 ? 'high' : 'low' }))).catch(fail);
+    load(D.x, 0, fail);
   }
   if (q.length) boot();
 })(window, document, /*DOUI*/{});

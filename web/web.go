@@ -9,5 +9,5 @@ import "embed"
 
 // FS is every asset, read-only.
 //
-//go:embed loader.js embed.js lang.js doui.css templates pages policies policy.schema.json all:dist
+//go:embed loader.js embed.js lang.js start.js doui.css templates pages policies policy.schema.json all:dist
 var FS embed.FS
