@@ -680,7 +680,9 @@ func TestEmbedLanguageSwitch(t *testing.T) {
 			check("at load", tc[0], "v1", "v2")
 			switchTo := func(lang string) {
 				run(t, ctx, click(`[data-doui-action="lang"][data-doui-lang="`+lang+`"]`))
-				eventually(func() bool { return eval[string](t, ctx, `document.querySelector('[data-doui="preferences"]').lang`) == lang })
+				eventually(func() bool {
+					return eval[string](t, ctx, `document.querySelector('[data-doui="preferences"]').lang`) == lang
+				})
 			}
 			run(t, ctx, click(`[data-doui="banner"] [data-doui-action="preferences"]`), chromedp.WaitVisible(chromedp.CSS(`[data-doui="preferences"]`)))
 			switchTo(tc[1])

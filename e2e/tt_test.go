@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // TestTrustedTypes: on a page whose CSP requires Trusted Types for scripts
@@ -36,7 +37,15 @@ func TestTrustedTypes(t *testing.T) {
 	if !bannerVisible(t, ctx) {
 		t.Fatal("no banner under Trusted Types")
 	}
-	run(t, ctx, quiet())
+	// A language switch writes markup too: to Japanese, the language
+	// doui.js carries, and placeholders follow.
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="preferences"]`), chromedp.WaitVisible(chromedp.CSS(`[data-doui="preferences"]`)),
+		click(`[data-doui-action="lang"][data-doui-lang="ja"]`))
+	langs := `document.querySelector('[data-doui="preferences"]').lang + ' ' + document.querySelector('[data-doui="placeholder"]').lang`
+	if !eventually(func() bool { return eval[string](t, ctx, langs) == "ja ja" }) {
+		t.Fatalf("after switching to Japanese under Trusted Types: dialog and placeholder in %q", eval[string](t, ctx, langs))
+	}
+	run(t, ctx, key(kb.Escape), chromedp.WaitNotVisible(chromedp.CSS(`[data-doui="preferences"]`)), quiet())
 	if n := tr.count(""); n != 0 {
 		t.Fatalf("tracker requests before consent: %d", n)
 	}

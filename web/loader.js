@@ -19,9 +19,12 @@
 //           end of the names of each language's file and placeholder
 //           script, w/x/e the engine's URLs, then e its data); a language
 //           file (web/lang.js) adds m and t of its language; W reads e.
-//   morph   a language file writes: the language switch's markup update;
-//           L calls it.
+//   morph   a language file writes: the language switch (new language, its
+//           markup, the switch clicked); L calls it.
 //   f       L writes: the placeholder script it added (web/embed.js).
+//   c       L writes: the wasm's compile (a promise), when the engine is
+//           wanted; the engine's start (web/start.js, after Go's glue)
+//           instantiates it.
 //   frames  that script writes: builds placeholders; L calls it again for
 //           frames added later.
 //   rec     L writes: the stored record, raw (__Host-doui cookie, else
@@ -154,15 +157,7 @@
       l = t.getAttribute('data-doui-lang');
       // A language doui.js does not carry comes with the switch's code
       // (st.morph, web/lang.js); switching back needs no other.
-      if (D.m[l] && l != lang) {
-        // The new words in a copy of the root, whose own attributes
-        // (class doui: every style) stay.
-        var n = st.root.cloneNode();
-        n.innerHTML = tt.createHTML(D.m[l]);
-        st.lang = lang = l;
-        st.morph(st.root, n);
-        t.focus();
-      }
+      if (D.m[l] && l != lang) st.morph(st.lang = lang = l, tt.createHTML(D.m[l]), t);
     } else {
       if (a == 'allow') ids.push(t.getAttribute('data-doui-category'));
       else if (dlg) dlg.querySelectorAll('input:checked').forEach(function (c) {
