@@ -60,7 +60,6 @@ type loaderData struct {
 	GA       []string                     `json:"ga"`
 	Wasm     string                       `json:"w"`
 	WasmExec string                       `json:"x"`
-	Engine   string                       `json:"e"` // the engine's data file
 	CSS      string                       `json:"css"`
 	Texts    map[string]map[string]string `json:"t"` // strings the loader writes itself
 }
@@ -206,8 +205,9 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 		return nil, fmt.Errorf("encode engine data: %w", err)
 	}
 	v := fileVersion(langs, engine)
-	d.Version, d.Engine = "."+v+".js", "engine."+v+".json"
-	named := map[string]*asset{d.Engine: engine}
+	// The engine's start (web/start.js) names its data file from D.v.
+	d.Version = "." + v + ".js"
+	named := map[string]*asset{"engine." + v + ".json": engine}
 	for base, a := range langs {
 		named[base+d.Version] = a
 	}

@@ -16,9 +16,11 @@
 // window.__doui, the hand-over between this loader (L) and the wasm (W):
 //   D       L writes: what the server filled in (c config, m markup and t
 //           texts of the language d it carries, l every language, v the
-//           end of the names of each language's file and placeholder
-//           script, w/x/e the engine's URLs, then e its data); a language
-//           file (web/lang.js) adds m and t of its language; W reads e.
+//           end of the names of each language's file, placeholder
+//           script and the engine's data, w/x the engine's URLs); a
+//           language file (web/lang.js) adds m and t of its language; the
+//           engine's start (web/start.js) adds e, the engine's data, which
+//           W reads.
 //   morph   a language file writes: the language switch (new language, its
 //           markup, the switch clicked); L calls it.
 //   f       L writes: the placeholder script it added (web/embed.js).
