@@ -59,7 +59,6 @@ type loaderData struct {
 	Defaults map[string]any               `json:"cm"` // Consent Mode default command
 	GA       []string                     `json:"ga"`
 	Wasm     string                       `json:"w"`
-	WasmExec string                       `json:"x"`
 	CSS      string                       `json:"css"`
 	Texts    map[string]map[string]string `json:"t"` // strings the loader writes itself
 }
@@ -134,7 +133,6 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 	if st.wasm != nil {
 		d.Wasm = "/doui." + st.wasm.hash + ".wasm"
 	}
-	d.WasmExec = "/wasm_exec." + st.wasmExec.hash + ".js"
 
 	// A loader carries one language: /doui.js the policy's default,
 	// /doui.LANG.js another (for pages in that language). Every language
@@ -204,6 +202,10 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode engine data: %w", err)
 	}
+	// Go's glue with the engine's start shares the hash too: doui.js
+	// names it from D.v, for one name less in every doui.js (it is
+	// fetched again after a policy edit: 2.5 KB, with the engine only).
+	langs["wasm_exec"] = st.wasmExec
 	v := fileVersion(langs, engine)
 	// The engine's start (web/start.js) names its data file from D.v.
 	d.Version = "." + v + ".js"
@@ -369,7 +371,7 @@ func jsonAsset(v any) (*asset, error) {
 
 // file is the loader or one of the files it fetches, by name ("doui.js",
 // "doui.en.js", "lang.en.<hash>.js", "embed.en.<hash>.js",
-// "engine.<hash>.json"), nil for any other name.
+// "engine.<hash>.json", "wasm_exec.<hash>.js"), nil for any other name.
 func (b *bundle) file(name string) *asset {
 	if name == "doui.js" {
 		return b.loader

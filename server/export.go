@@ -27,11 +27,12 @@ any static web server, once, exactly as "doui serve" would serve it:
                          it (immutable), with .br and .gz
     engine.HASH.json     the engine's data, fetched with the wasm (immutable)
     doui.HASH.wasm       the wasm (immutable), with .br and .gz
-    wasm_exec.HASH.js    Go's wasm glue (immutable), with .br and .gz
+    wasm_exec.HASH.js    Go's wasm glue and the engine's start (immutable),
+                         with .br and .gz
     embed.LANG.HASH.js   the embed placeholders' script and sentences,
                          fetched only by pages with a held iframe
-                         (immutable); lang, engine and embed files share
-                         one HASH
+                         (immutable); lang, engine, embed and wasm_exec
+                         files share one HASH
     doui.HASH.css        the banner CSS (immutable)
     privacy.html         the policy page in the default language,
     privacy.LANG.html    and in each language
@@ -110,7 +111,6 @@ func (s *Server) exportFiles() ([]exportFile, error) {
 		{"/doui.js", b.loader},
 		{"/policy.json", b.json},
 		{"/doui." + s.statics.wasm.hash + ".wasm", s.statics.wasm},
-		{"/wasm_exec." + s.statics.wasmExec.hash + ".js", s.statics.wasmExec},
 		{"/doui." + s.statics.css.hash + ".css", s.statics.css},
 		{"/page.css", s.pages["/page.css"]},
 		{"/privacy.html", b.privacy[b.policy.Site.DefaultLanguage]},

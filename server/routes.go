@@ -29,8 +29,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		servePrivacy(w, r, b)
 	case s.statics.wasm != nil && p == "/doui."+s.statics.wasm.hash+".wasm":
 		s.statics.wasm.serve(w, r)
-	case p == "/wasm_exec."+s.statics.wasmExec.hash+".js":
-		s.statics.wasmExec.serve(w, r)
 	case p == "/doui."+s.statics.css.hash+".css":
 		s.statics.css.serve(w, r)
 	case s.pages[p] != nil:

@@ -17,7 +17,7 @@
 //   D       L writes: what the server filled in (c config, m markup and t
 //           texts of the language d it carries, l every language, v the
 //           end of the names of each language's file, placeholder
-//           script and the engine's data, w/x the engine's URLs); a
+//           script, the engine's data and Go's glue, w the wasm's URL); a
 //           language file (web/lang.js) adds m and t of its language; the
 //           engine's start (web/start.js) adds e, the engine's data, which
 //           W reads.
@@ -454,7 +454,7 @@
       return;
     }
     (st.c = WebAssembly.compileStreaming(fetch(new URL(D.w, src), { priority: now == 2 ? 'high' : 'low' }))).catch(fail);
-    load(D.x, 0, fail);
+    load('wasm_exec' + D.v, 0, fail);
   }
   if (q.length) boot();
 })(window, document, /*DOUI*/{});
