@@ -209,7 +209,7 @@
     var h, cat;
     try { h = new URL(url, location.href).hostname.replace(/\.$/, ''); } catch (e) { return; }
     while (h) {
-      if ((cat = hosts[h])) return st.granted && st.granted.indexOf(cat) >= 0 ? 0 : cat;
+      if ((cat = hosts[h])) return (st.granted || []).includes(cat) ? 0 : cat;
       h = h.slice(h.indexOf('.') + 1 || 1e9); // www.a.jp, a.jp, jp
     }
   }
