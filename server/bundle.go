@@ -86,11 +86,11 @@ type engineData struct {
 }
 
 // Interface strings written by script rather than served in the markup:
-// the loader's (the live region, embed placeholders) and the engine's
-// (what it announces after a decision).
+// the loader's (the live region) and the engine's (what it announces after
+// a decision). The embed placeholders' two (embedText, embedAllow) go to
+// their own script, under short names (buildBundle).
 var (
 	loaderTextKeys = []string{"saved"}
-	embedTextKeys  = []string{"embedText", "embedAllow"}
 	engineTextKeys = []string{"saved", "savedGranted", "savedNone"}
 )
 
@@ -167,12 +167,12 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 		for _, k := range loaderTextKeys {
 			t[k] = v.UI[k]
 		}
-		for _, k := range embedTextKeys {
-			ft[k] = v.UI[k]
-		}
-		// Split where the provider goes: the script joins it with the name.
-		ft["embedText"] = strings.Split(v.UI["embedText"], "{provider}")
-		ft["lang"] = lang
+		// Short names, in every page with a held frame: x the sentence,
+		// split where the provider goes (the script joins it with the
+		// name), a the button's, l the language.
+		ft["x"] = strings.Split(v.UI["embedText"], "{provider}")
+		ft["a"] = v.UI["embedAllow"]
+		ft["l"] = lang
 		for _, k := range engineTextKeys {
 			et[k] = v.UI[k]
 		}
