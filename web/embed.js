@@ -23,7 +23,7 @@
       s = r.querySelector('[data-doui-hosts~="' + CSS.escape(h) + '"]');
       p = d.createElement('div');
       p.className = 'doui doui-ph';
-      p.setAttribute('data-doui', 'placeholder');
+      p.dataset.doui = 'placeholder';
       p.lang = t.l;
       p.style.width = f.offsetWidth + 'px';
       p.style.height = f.offsetHeight + 'px';
@@ -31,12 +31,12 @@
       b = p.appendChild(d.createElement('button'));
       b.type = 'button';
       b.className = 'doui-btn';
-      b.setAttribute('data-doui-action', 'allow');
-      b.setAttribute('data-doui-category', c);
+      b.dataset.douiAction = 'allow';
+      b.dataset.douiCategory = c;
       b.doui = 1;
       b.textContent = t.a.replace('{category}', r.querySelector('[for="doui-c-' + c + '"]').textContent);
       if (s && (s = s.querySelector('a'))) p.appendChild(s.cloneNode(1));
-      f.setAttribute('data-doui-ph', 1);
+      f.dataset.douiPh = 1;
       f.hidden = true;
       f.before(p);
     });
