@@ -37,7 +37,7 @@ func newTestServer(t *testing.T) *Server {
 }
 
 // paths of the hashed assets, which change with every build.
-func wasmPath(s *Server) string     { return "/doui." + s.statics.wasm.hash + ".wasm" }
+func wasmPath(s *Server) string { return "/doui." + s.statics.wasm.hash + ".wasm" }
 func wasmExecPath(s *Server) string {
 	for name := range s.current.Load().langs {
 		if strings.HasPrefix(name, "wasm_exec.") {
@@ -46,7 +46,7 @@ func wasmExecPath(s *Server) string {
 	}
 	return "/wasm_exec.missing.js"
 }
-func cssPath(s *Server) string      { return "/doui." + s.statics.css.hash + ".css" }
+func cssPath(s *Server) string { return "/doui." + s.statics.css.hash + ".css" }
 
 func get(t testing.TB, h http.Handler, method, target string, hdr ...string) *httptest.ResponseRecorder {
 	t.Helper()
