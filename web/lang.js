@@ -10,14 +10,14 @@
   st.D.m[L.lang] = L.m;
   st.D.t[L.lang] = L.t;
   st.E = L.e;
-  // The loader calls this on a switch to language l (st.lang is already
-  // l), with its markup h (TrustedHTML where the page requires it) and the
+  // The loader calls this on a switch, st.lang already the new language,
+  // with its markup h (TrustedHTML where the page requires it) and the
   // switch t the visitor clicked, which keeps focus. doui's markup takes
   // the new words: they go into a copy of the root, whose own attributes
   // (class doui: every style) stay. The embed placeholders, outside it,
   // are built again in them (web/embed.js), each in its frame's box:
   // nothing moves.
-  st.morph = function (l, h, t) {
+  st.morph = function (h, t) {
     var n = st.root.cloneNode();
     n.innerHTML = h;
     morph(st.root, n);

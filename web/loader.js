@@ -21,8 +21,9 @@
 //           language file (web/lang.js) adds m and t of its language; the
 //           engine's start (web/start.js) adds e, the engine's data, which
 //           W reads.
-//   morph   a language file writes: the language switch (new language, its
-//           markup, the switch clicked); L calls it.
+//   morph   a language file writes: the language switch (the new
+//           language's markup, the switch clicked); L calls it once it has
+//           set lang.
 //   f       L writes: the placeholder script it added (web/embed.js).
 //   c       L writes: the wasm's compile (a promise), when the engine is
 //           wanted; the engine's start (web/start.js, after Go's glue)
@@ -159,7 +160,7 @@
       l = t.getAttribute('data-doui-lang');
       // A language doui.js does not carry comes with the switch's code
       // (st.morph, web/lang.js); switching back needs no other.
-      if (D.m[l] && l != lang) st.morph(st.lang = lang = l, tt.createHTML(D.m[l]), t);
+      if (D.m[l] && l != lang) st.morph(tt.createHTML(D.m[(st.lang = lang = l)]), t);
     } else {
       if (a == 'allow') ids.push(t.getAttribute('data-doui-category'));
       else if (dlg) dlg.querySelectorAll('input:checked').forEach(function (c) {
