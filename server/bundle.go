@@ -28,14 +28,15 @@ type bundle struct {
 	// loaders are /doui.LANG.js, by language: the loader carrying that
 	// language (loaders[default] is loader).
 	loaders map[string]*asset
-	// langs are the small immutable files the loader fetches, by name: each
-	// language's markup and texts with the language switch's code
+	// fetched are the small immutable files the loader fetches, by name:
+	// each language's markup and texts with the language switch's code
 	// ("lang.en.<hash>.js", web/lang.js) when a page or the visitor wants a
 	// language the loader does not carry, each language's embed
 	// placeholders ("embed.en.<hash>.js") for a page with a held frame, and
-	// the engine's data ("engine.<hash>.json") with the wasm. They share
-	// one hash, of all of them (see fileVersion).
-	langs    map[string]*asset
+	// with the wasm Go's glue and the engine's start ("wasm_exec.<hash>.js",
+	// web/start.js) and the engine's data ("engine.<hash>.json"). They
+	// share one hash, of all of them (see fileVersion).
+	fetched  map[string]*asset
 	json     *asset // /policy.json
 	privacy  map[string]*asset
 	loadedAt time.Time
@@ -139,7 +140,7 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 	// also has a small immutable file of its own, which a loader fetches
 	// when a page or the visitor wants a language it does not carry: a
 	// visitor downloads one language.
-	langs := map[string]*asset{}
+	fetched := map[string]*asset{}
 	markup := map[string]string{}
 	texts := map[string]map[string]string{}
 	embedTexts := map[string]map[string]any{}
@@ -185,7 +186,7 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 			return nil, fmt.Errorf("embed.js (%s): %w", lang, err)
 		}
 		fa.immutable = true
-		langs["embed."+lang], embedTexts[lang] = fa, ft
+		fetched["embed."+lang], embedTexts[lang] = fa, ft
 	}
 	// Each language file carries the placeholders' sentences of every
 	// language: after a switch to the one doui.js carries, which has no
@@ -196,7 +197,7 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 			return nil, fmt.Errorf("lang.js (%s): %w", lang, err)
 		}
 		la.immutable = true
-		langs["lang."+lang], d.Langs[lang] = la, 1
+		fetched["lang."+lang], d.Langs[lang] = la, 1
 	}
 	engine, err := jsonAsset(eng)
 	if err != nil {
@@ -205,15 +206,15 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 	// Go's glue with the engine's start shares the hash too: doui.js
 	// names it from D.v, for one name less in every doui.js (it is
 	// fetched again after a policy edit: 2.5 KB, with the engine only).
-	langs["wasm_exec"] = st.wasmExec
-	v := fileVersion(langs, engine)
+	fetched["wasm_exec"] = st.wasmExec
+	v := fileVersion(fetched, engine)
 	// The engine's start (web/start.js) names its data file from D.v.
 	d.Version = "." + v + ".js"
 	named := map[string]*asset{"engine." + v + ".json": engine}
-	for base, a := range langs {
+	for base, a := range fetched {
 		named[base+d.Version] = a
 	}
-	langs = named
+	fetched = named
 
 	src, err := web.FS.ReadFile("loader.js")
 	if err != nil {
@@ -242,7 +243,7 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 	pol := newAsset(pj, "application/json")
 	pol.cors = true
 
-	b := &bundle{name: o.name, policy: p, config: p.Config(), loader: loader, loaders: loaders, langs: langs, json: pol, privacy: map[string]*asset{}, loadedAt: time.Now().UTC()}
+	b := &bundle{name: o.name, policy: p, config: p.Config(), loader: loader, loaders: loaders, fetched: fetched, json: pol, privacy: map[string]*asset{}, loadedAt: time.Now().UTC()}
 	for _, lang := range p.Site.Languages {
 		var buf bytes.Buffer
 		if err := tmpl.ExecuteTemplate(&buf, "privacy", privacyView(p, lang, st.css.hash)); err != nil {
@@ -379,7 +380,7 @@ func (b *bundle) file(name string) *asset {
 	if lang, ok := strings.CutSuffix(strings.TrimPrefix(name, "doui."), ".js"); ok && strings.HasPrefix(name, "doui.") {
 		return b.loaders[lang]
 	}
-	return b.langs[name]
+	return b.fetched[name]
 }
 
 // scriptAsset is script src with its /*DOUI*/{} placeholder replaced by

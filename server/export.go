@@ -121,8 +121,8 @@ func (s *Server) exportFiles() ([]exportFile, error) {
 	for _, lang := range b.policy.Site.Languages {
 		files = append(files, exportFile{"/doui." + lang + ".js", b.loaders[lang]})
 	}
-	for _, name := range slices.Sorted(maps.Keys(b.langs)) {
-		files = append(files, exportFile{"/" + name, b.langs[name]})
+	for _, name := range slices.Sorted(maps.Keys(b.fetched)) {
+		files = append(files, exportFile{"/" + name, b.fetched[name]})
 	}
 	for _, f := range files {
 		if f.a == nil {

@@ -45,7 +45,7 @@ func TestExport(t *testing.T) {
 	for _, lang := range []string{"ja", "en"} {
 		files["doui."+lang+".js"] = "/doui." + lang + ".js"
 	}
-	for name := range s.current.Load().langs {
+	for name := range s.current.Load().fetched {
 		files[name] = "/" + name
 	}
 	if len(files) != 16 {

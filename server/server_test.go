@@ -39,7 +39,7 @@ func newTestServer(t *testing.T) *Server {
 // paths of the hashed assets, which change with every build.
 func wasmPath(s *Server) string { return "/doui." + s.statics.wasm.hash + ".wasm" }
 func wasmExecPath(s *Server) string {
-	for name := range s.current.Load().langs {
+	for name := range s.current.Load().fetched {
 		if strings.HasPrefix(name, "wasm_exec.") {
 			return "/" + name
 		}

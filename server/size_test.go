@@ -97,7 +97,7 @@ const embedBudget = 650
 func TestEmbedSizeBudget(t *testing.T) {
 	s := newDemoServer(t)
 	n := 0
-	for name, a := range s.current.Load().langs {
+	for name, a := range s.current.Load().fetched {
 		if !strings.HasPrefix(name, "embed.") {
 			continue
 		}
