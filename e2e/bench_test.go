@@ -25,6 +25,7 @@ var (
 	benchBrowser = flag.Bool("bench-browser", false, "run TestBrowserBench, the browser benchmark (make bench)")
 	benchRuns    = flag.Int("bench-runs", 5, "runs of every visit in TestBrowserBench (a fresh Chromium profile each)")
 	benchSettle  = flag.Duration("bench-settle", 10*time.Second, "TestBrowserBench: how long after the load event a page is watched (CLS, bytes, long tasks)")
+	benchIdle    = flag.Duration("bench-idle", 3*time.Second, "TestBrowserBench: how long a fresh Chromium is left to finish its own start before the page is visited")
 )
 
 // benchProfile is one set of conditions a page view is measured under.

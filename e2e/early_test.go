@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -442,6 +443,57 @@ func TestPageFirst(t *testing.T) {
 	}
 	if !bannerVisible(t, ctx) {
 		t.Errorf("no banner after the first frame")
+	}
+}
+
+// TestHeroFirst: the banner waits for an image in view that is still
+// loading (most often the page's largest paint), and comes after it has
+// loaded; an image that never loads holds it back only for a while.
+func TestHeroFirst(t *testing.T) {
+	s := newSite(t, `<img id="hero" src="/hero.png" width="600" height="300" alt="">`)
+	for _, tc := range []struct {
+		name    string
+		release bool
+	}{{"loads", true}, {"never loads", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := browser(t)
+			run(t, ctx, addScript(`if (window.top === window) {
+			  window.__hero = {};
+			  document.addEventListener('load', (e) => { if (e.target.id === 'hero') __hero.loaded = performance.now(); }, true);
+			  document.addEventListener('error', (e) => { if (e.target.id === 'hero') __hero.loaded = performance.now(); }, true);
+			  new MutationObserver(() => {
+			    if (!__hero.banner && document.querySelector('[data-doui="root"]')) __hero.banner = performance.now();
+			  }).observe(document, { childList: true, subtree: true });
+			}`))
+			release := holdURLs(t, ctx, "*/hero.png")
+			// Not chromedp.Navigate: it waits for the load event, which
+			// the held image holds back.
+			if _, err := chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: s.URL + "/"}); err != nil {
+				t.Fatal(err)
+			}
+			// Parsed, and a few frames later (the banner came after the
+			// first one before): still no banner while the hero loads.
+			run(t, ctx, pollPage[chromedp.Void](`document.readyState !== 'loading'`),
+				pollPage[chromedp.Void](`new Promise((ok) => { let n = 10; const f = () => --n ? requestAnimationFrame(f) : ok(true); requestAnimationFrame(f); })`))
+			if eval[bool](t, ctx, `!!__hero.banner`) {
+				t.Fatalf("the banner was inserted while the image in view was still loading")
+			}
+			if tc.release {
+				release()
+			}
+			// Not waitSettled: a held image holds the load event back.
+			run(t, ctx, pollPage[chromedp.Void](`!!__hero.banner`))
+			got := eval[struct{ Loaded, Banner float64 }](t, ctx, `__hero`)
+			if !bannerVisible(t, ctx) {
+				t.Errorf("no banner")
+			}
+			if tc.release && !(got.Loaded > 0 && got.Banner > got.Loaded) {
+				t.Errorf("image loaded at %.0f ms, banner inserted at %.0f ms: want the banner after the image", got.Loaded, got.Banner)
+			}
+			if !tc.release && got.Loaded != 0 {
+				t.Errorf("the held image loaded (%.0f ms): the test holds it", got.Loaded)
+			}
+		})
 	}
 }
 
