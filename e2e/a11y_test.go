@@ -720,6 +720,43 @@ func TestLanguageOrder(t *testing.T) {
 	}
 }
 
+// TestGPCNote: with the browser's Global Privacy Control signal the engine
+// refuses every optional category without asking; the preferences say
+// why, in the page's language and after a language switch.
+func TestGPCNote(t *testing.T) {
+	s := newSite(t, "")
+	ctx := browser(t)
+	run(t, ctx, addScript(`Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true });`))
+	s.open(t, ctx, "?lang=en")
+	run(t, ctx, waitReady())
+	if bannerVisible(t, ctx) {
+		t.Errorf("the banner asks, under a GPC signal the policy honours")
+	}
+	const notes = `[...document.querySelectorAll('[data-doui="gpc-note"]')].filter((e) => e.checkVisibility()).map((e) => e.textContent)`
+	if got := eval[[]string](t, ctx, notes); len(got) != 0 {
+		t.Errorf("GPC notes visible with the preferences closed: %q", got)
+	}
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](`doui.push(['preferences'])`),
+		pollPage[chromedp.Void](`document.querySelector('[data-doui="preferences"]').open`))
+	for _, want := range []struct{ lang, words string }{
+		{"en", "Global Privacy Control"},
+		{"ja", "グローバル・プライバシー・コントロール"},
+		{"en", "Global Privacy Control"},
+	} {
+		if want.lang != eval[string](t, ctx, `window.__doui.lang`) {
+			run(t, ctx, click(`[data-doui-action="lang"][data-doui-lang="`+want.lang+`"]`),
+				pollPage[chromedp.Void](`document.querySelector('[data-doui="preferences"]').lang === '`+want.lang+`'`))
+		}
+		got := eval[[]string](t, ctx, notes)
+		if len(got) != 1 || !strings.Contains(got[0], want.words) {
+			t.Errorf("%s: visible GPC notes in the preferences %q, want one saying %q", want.lang, got, want.words)
+		}
+		if on := eval[[]string](t, ctx, `[...document.querySelectorAll('[data-doui="preferences"] input:checked:not(:disabled)')].map((e) => e.id)`); len(on) != 0 {
+			t.Errorf("%s: optional categories ticked under GPC: %q", want.lang, on)
+		}
+	}
+}
+
 // TestLanguageSwitch: the preferences switch languages in place, stay open,
 // keep focus on the switch, and the choice made after still works.
 func TestLanguageSwitch(t *testing.T) {
