@@ -448,13 +448,16 @@ func TestPageFirst(t *testing.T) {
 
 // TestHeroFirst: the banner waits for an image in view that is still
 // loading (most often the page's largest paint), and comes after it has
-// loaded; an image that never loads holds it back only for a while.
+// loaded; an image that never loads holds it back only for a while, and
+// one below the fold not at all.
 func TestHeroFirst(t *testing.T) {
 	s := newSite(t, `<img id="hero" src="/hero.png" width="600" height="300" alt="">`)
+	below := newSite(t, `<img id="hero" src="/hero.png" width="600" height="300" alt="" style="margin-top: 4000px">`)
 	for _, tc := range []struct {
 		name    string
+		site    *site
 		release bool
-	}{{"loads", true}, {"never loads", false}} {
+	}{{"loads", s, true}, {"never loads", s, false}, {"below the fold", below, false}} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := browser(t)
 			run(t, ctx, addScript(`if (window.top === window) {
@@ -462,19 +465,36 @@ func TestHeroFirst(t *testing.T) {
 			  document.addEventListener('load', (e) => { if (e.target.id === 'hero') __hero.loaded = performance.now(); }, true);
 			  document.addEventListener('error', (e) => { if (e.target.id === 'hero') __hero.loaded = performance.now(); }, true);
 			  new MutationObserver(() => {
-			    if (!__hero.banner && document.querySelector('[data-doui="root"]')) __hero.banner = performance.now();
+			    if (!__hero.banner && document.querySelector('[data-doui="root"]')) __hero.banner = performance.now(), __hero.framesToBanner = __hero.frames;
 			  }).observe(document, { childList: true, subtree: true });
+			  document.addEventListener('DOMContentLoaded', () => {
+			    __hero.frames = 0;
+			    const f = () => { __hero.frames++; requestAnimationFrame(f); };
+			    requestAnimationFrame(f);
+			  });
 			}`))
 			release := holdURLs(t, ctx, "*/hero.png")
 			// Not chromedp.Navigate: it waits for the load event, which
 			// the held image holds back.
-			if _, err := chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: s.URL + "/"}); err != nil {
+			if _, err := chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: tc.site.URL + "/"}); err != nil {
 				t.Fatal(err)
 			}
 			// Parsed, and a few frames later (the banner came after the
 			// first one before): still no banner while the hero loads.
 			run(t, ctx, pollPage[chromedp.Void](`document.readyState !== 'loading'`),
 				pollPage[chromedp.Void](`new Promise((ok) => { let n = 10; const f = () => --n ? requestAnimationFrame(f) : ok(true); requestAnimationFrame(f); })`))
+			if tc.site == below {
+				// No wait: the banner comes after the first frame.
+				run(t, ctx, pollPage[chromedp.Void](`!!__hero.banner`))
+				if eval[float64](t, ctx, `__hero.loaded || 0`) != 0 {
+					t.Errorf("the held image loaded: the test holds it")
+				}
+				// A few frames, not the 3 s (~180 frames) of a wait.
+				if n := eval[int](t, ctx, `__hero.framesToBanner`); n > 30 {
+					t.Errorf("the banner came %d frames after the page was parsed: it waited for an image out of view", n)
+				}
+				return
+			}
 			if eval[bool](t, ctx, `!!__hero.banner`) {
 				t.Fatalf("the banner was inserted while the image in view was still loading")
 			}

@@ -170,9 +170,10 @@ func buildBundle(o bundleOptions) (*bundle, error) {
 		}
 		// Short names, in every page with a held frame: x the sentence,
 		// split where the provider goes (the script joins it with the
-		// name), a the button's, l the language.
+		// name), a the button's, split where the category goes, l the
+		// language.
 		ft["x"] = strings.Split(v.UI["embedText"], "{provider}")
-		ft["a"] = v.UI["embedAllow"]
+		ft["a"] = strings.Split(v.UI["embedAllow"], "{category}")
 		ft["l"] = lang
 		for _, k := range engineTextKeys {
 			et[k] = v.UI[k]

@@ -34,7 +34,7 @@
       b.dataset.douiAction = 'allow';
       b.dataset.douiCategory = c;
       b.doui = 1;
-      b.textContent = t.a.replace('{category}', r.querySelector('[for="doui-c-' + c + '"]').textContent);
+      b.textContent = t.a.join(r.querySelector('[for="doui-c-' + c + '"]').textContent);
       if (s && (s = s.querySelector('a'))) p.appendChild(s.cloneNode(1));
       f.dataset.douiPh = 1;
       f.hidden = true;

@@ -438,10 +438,7 @@
   function parsed() {
     var n = 0;
     afterFrame(function wait() {
-      if (n++ < 60 && [].some.call(d.images, function (i) {
-        var r = i.getBoundingClientRect();
-        return !i.complete && r.bottom > 0 && r.top < innerHeight;
-      })) setTimeout(wait, 50);
+      if (n++ < 60 && [].some.call(d.images, function (i) { return !i.complete && i.y < innerHeight; })) setTimeout(wait, 50);
       else afterFrame(show);
     });
   }
