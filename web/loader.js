@@ -146,11 +146,11 @@
   // answered here in the same frame, and a choice is recorded as the raw
   // action for the engine to carry out.
   function hook(h) {
-    return st.root && st.root.querySelector('[data-doui="' + h + '"]');
+    return st.root.querySelector('[data-doui="' + h + '"]');
   }
   function act(a, t) {
     var dlg = hook('preferences'), ids = [], l;
-    if (a == 'preferences' || a == 'open') {
+    if (a == 'preferences') {
       // showModal focuses the first choice (it carries autofocus), not
       // the close button: no second focus() call and its layout pass.
       if (dlg && !dlg.open) dlg.showModal();
