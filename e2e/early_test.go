@@ -449,15 +449,16 @@ func TestPageFirst(t *testing.T) {
 // TestHeroFirst: the banner waits for an image in view that is still
 // loading (most often the page's largest paint), and comes after it has
 // loaded; an image that never loads holds it back only for a while, and
-// one below the fold not at all.
+// one below the fold, or not displayed, not at all.
 func TestHeroFirst(t *testing.T) {
 	s := newSite(t, `<img id="hero" src="/hero.png" width="600" height="300" alt="">`)
 	below := newSite(t, `<img id="hero" src="/hero.png" width="600" height="300" alt="" style="margin-top: 4000px">`)
+	hidden := newSite(t, `<div style="display: none"><img id="hero" src="/hero.png" width="600" height="300" alt=""></div>`)
 	for _, tc := range []struct {
 		name    string
 		site    *site
 		release bool
-	}{{"loads", s, true}, {"never loads", s, false}, {"below the fold", below, false}} {
+	}{{"loads", s, true}, {"never loads", s, false}, {"below the fold", below, false}, {"not displayed", hidden, false}} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := browser(t)
 			run(t, ctx, addScript(`if (window.top === window) {
@@ -483,7 +484,7 @@ func TestHeroFirst(t *testing.T) {
 			// first one before): still no banner while the hero loads.
 			run(t, ctx, pollPage[chromedp.Void](`document.readyState !== 'loading'`),
 				pollPage[chromedp.Void](`new Promise((ok) => { let n = 10; const f = () => --n ? requestAnimationFrame(f) : ok(true); requestAnimationFrame(f); })`))
-			if tc.site == below {
+			if tc.site == below || tc.site == hidden {
 				// No wait: the banner comes after the first frame.
 				run(t, ctx, pollPage[chromedp.Void](`!!__hero.banner`))
 				if eval[float64](t, ctx, `__hero.loaded || 0`) != 0 {
@@ -491,7 +492,7 @@ func TestHeroFirst(t *testing.T) {
 				}
 				// A few frames, not the 3 s (~180 frames) of a wait.
 				if n := eval[int](t, ctx, `__hero.framesToBanner`); n > 30 {
-					t.Errorf("the banner came %d frames after the page was parsed: it waited for an image out of view", n)
+					t.Errorf("the banner came %d frames after the page was parsed: it waited for an image that paints nothing in view", n)
 				}
 				return
 			}
