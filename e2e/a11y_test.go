@@ -690,13 +690,20 @@ func TestLiveRegionAndRequired(t *testing.T) {
 		}
 		run(t, ctx, click(`[data-doui="banner"] [data-doui-action="preferences"]`), chromedp.WaitVisible(chromedp.CSS(`[data-doui="preferences"]`)))
 		req := eval[struct {
-			Checked, Disabled, Visible bool
-			Why                        string
+			Checked, Disabled, Visible, Muted bool
+			Why                               string
 		}](t, ctx, `(() => { const e = document.querySelector('input[data-doui-category="necessary"]');
-			const d = document.getElementById(e.getAttribute('aria-describedby'));
-			return {Checked: e.checked, Disabled: e.disabled, Visible: e.checkVisibility() && d.checkVisibility(), Why: d.textContent}; })()`)
+			const d = document.getElementById(e.getAttribute('aria-describedby')), ds = getComputedStyle(d);
+			const intro = getComputedStyle(document.getElementById('doui-pd'));
+			return {Checked: e.checked, Disabled: e.disabled, Visible: e.checkVisibility() && d.checkVisibility(), Why: d.textContent,
+			  Muted: ds.color !== intro.color && parseFloat(ds.fontSize) < parseFloat(intro.fontSize)}; })()`)
 		if !req.Checked || !req.Disabled || !req.Visible || !strings.Contains(req.Why, want[lang][1]) {
 			t.Errorf("%s: required category: %+v, want on, disabled, visible, with %q", lang, req, want[lang][1])
+		}
+		// A category's description is the muted, smaller text under its
+		// name (doui.css), not the dialog's body text.
+		if !req.Muted {
+			t.Errorf("%s: the category's description has the dialog's body colour or size: want --doui-muted, .9375rem", lang)
 		}
 		run(t, ctx, click(`input[data-doui-category="analytics"]`), click(`[data-doui="preferences"] [data-doui-action="save"]`))
 		// Wait for the record too: it is cleared for the next language, and
