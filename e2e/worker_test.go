@@ -9,15 +9,18 @@ import (
 
 // countWorkers wraps the page's Worker constructor: __workers counts the
 // workers made, __fromWorker says whether one of them sent a compiled
-// WebAssembly.Module (web/start.js's worker does, once Go's runtime has
-// started in it).
+// WebAssembly.Module, __workerRan whether it then said 1 (web/start.js's
+// worker does once Go has run in it, up to the engine finding no page).
 const countWorkers = `window.__workers = 0;
 (() => {
   const W = window.Worker;
   window.Worker = function (u, o) {
     window.__workers++;
     const w = new W(u, o);
-    w.addEventListener('message', (e) => { if (e.data instanceof WebAssembly.Module) window.__fromWorker = true; });
+    w.addEventListener('message', (e) => {
+      if (e.data instanceof WebAssembly.Module) window.__fromWorker = true;
+      else if (e.data === 1) window.__workerRan = true;
+    });
     return w;
   };
   window.Worker.prototype = W.prototype;
@@ -45,9 +48,9 @@ func workerSite(t *testing.T, attr, csp string) *site {
 
 // acceptInWorkerTest clicks "accept all" on a first visit and checks what
 // every engine start must give: the tracker once, the banner gone, the
-// choice stored; it returns the page's worker count and whether the module
-// came from a worker.
-func acceptInWorkerTest(t *testing.T, s *site) (workers int, fromWorker bool) {
+// choice stored; it returns the page's worker count, whether the module
+// came from a worker and whether Go ran there.
+func acceptInWorkerTest(t *testing.T, s *site) (workers int, fromWorker, ran bool) {
 	t.Helper()
 	ctx := browser(t)
 	watchCSP(t, ctx)
@@ -66,15 +69,15 @@ func acceptInWorkerTest(t *testing.T, s *site) (workers int, fromWorker bool) {
 		t.Errorf("no record stored after accept: cookies %v", c)
 	}
 	type got struct {
-		Workers    int
-		FromWorker bool
-		Failed     string
+		Workers         int
+		FromWorker, Ran bool
+		Failed          string
 	}
-	g := eval[got](t, ctx, `({Workers: window.__workers, FromWorker: !!window.__fromWorker, Failed: String(__doui.failed || '')})`)
+	g := eval[got](t, ctx, `({Workers: window.__workers, FromWorker: !!window.__fromWorker, Ran: !!window.__workerRan, Failed: String(__doui.failed || '')})`)
 	if g.Failed != "" {
 		t.Errorf("engine failed: %s", g.Failed)
 	}
-	return g.Workers, g.FromWorker
+	return g.Workers, g.FromWorker, g.Ran
 }
 
 // TestEngineInWorker: with data-worker, and blob: in the page's CSP, a
@@ -82,9 +85,9 @@ func acceptInWorkerTest(t *testing.T, s *site) (workers int, fromWorker bool) {
 // the module it sends back; the flow is the same, under the documented CSP.
 func TestEngineInWorker(t *testing.T) {
 	s := workerSite(t, " data-worker", siteCSP+"; worker-src blob:")
-	workers, fromWorker := acceptInWorkerTest(t, s)
-	if workers != 1 || !fromWorker {
-		t.Errorf("data-worker: got %d worker(s), module from a worker: %v; want 1, true", workers, fromWorker)
+	workers, fromWorker, ran := acceptInWorkerTest(t, s)
+	if workers != 1 || !fromWorker || !ran {
+		t.Errorf("data-worker: got %d worker(s), module from a worker: %v, Go ran there: %v; want 1, true, true", workers, fromWorker, ran)
 	}
 }
 
@@ -121,7 +124,7 @@ func TestEngineWorkerRefused(t *testing.T) {
 // TestEngineNoWorkerByDefault: without data-worker no worker is made.
 func TestEngineNoWorkerByDefault(t *testing.T) {
 	s := workerSite(t, "", "")
-	workers, fromWorker := acceptInWorkerTest(t, s)
+	workers, fromWorker, _ := acceptInWorkerTest(t, s)
 	if workers != 0 || fromWorker {
 		t.Errorf("no data-worker: got %d worker(s), module from a worker: %v; want 0, false", workers, fromWorker)
 	}

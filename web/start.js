@@ -17,27 +17,33 @@
   // on a phone's CPU) and compiles each function at its first call (Go's
   // runtime start alone calls ~750). With data-worker on doui.js's
   // <script> (and blob: in the page's CSP worker-src), a worker does both:
-  // it compiles the stream and runs Go until the engine finds no page
-  // there, which compiles the runtime's start for the page's instance too
-  // (they share the compiled code). Whatever fails there, the wasm is
-  // compiled here, from the HTTP cache.
+  // it compiles the stream and sends the module, then runs Go until the
+  // engine finds no page there, and says 1 when the engine's error (kept
+  // off the console) says it got that far: that compiled the runtime's
+  // start for the page's instance too (they share the compiled code). The
+  // page waits 2 s at most for that word. If the
+  // worker cannot be made or compiles nothing, the wasm is compiled here,
+  // from the HTTP cache.
   function compile(res) {
-    var w, done;
-    function here(m) {
+    var w, m, done;
+    function here() {
       if (done) return;
       done = 1;
       if (w) w.terminate();
-      if (!m) m = WebAssembly.compileStreaming(w ? fetch(res.url) : res);
-      compiled(m);
+      compiled(m || WebAssembly.compileStreaming(w ? fetch(res.url) : res));
     }
     var compiled, p = new Promise(function (ok) { compiled = ok; });
     if (!st.s || !st.s.hasAttribute('data-worker')) return here(), p;
     try {
       w = new Worker(URL.createObjectURL(new Blob(['importScripts(' + JSON.stringify(src) +
-        ');console.error=function(){};onmessage=function(e){WebAssembly.compileStreaming(new Response(e.data,{headers:{"Content-Type":"application/wasm"}})).then(function(m){var g=new Go();return WebAssembly.instantiate(m,g.importObject).then(function(i){return g.run(i)}).then(function(){postMessage(m)})}).catch(function(){postMessage(0)})}'],
+        ');var ran=0;console.error=function(){ran=1};onmessage=function(e){WebAssembly.compileStreaming(new Response(e.data,{headers:{"Content-Type":"application/wasm"}})).then(function(m){postMessage(m);var g=new Go();return WebAssembly.instantiate(m,g.importObject).then(function(i){return g.run(i)})}).then(function(){postMessage(ran)},function(){postMessage(0)})}'],
         { type: 'text/javascript' })));
-      w.onmessage = function (e) { here(e.data); };
-      w.onerror = function () { here(); };
+      w.onmessage = function (e) {
+        if (!(e.data instanceof WebAssembly.Module)) return here();
+        m = e.data;
+        setTimeout(here, 2e3);
+      };
+      w.onerror = here;
       w.postMessage(res.body, [res.body]);
     } catch (e) { here(); }
     return p;
