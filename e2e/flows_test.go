@@ -444,6 +444,67 @@ func TestInlineScriptSeesTheDecision(t *testing.T) {
 	}
 }
 
+// TestReadyAcceptStartsTheTrackerFirst: with the engine ready, a click on
+// "accept all" starts the tracker's request before the command enters Go
+// (the armed path of web/start.js: the engine computed at its last
+// decision what "accept all" would activate). The engine reads the clock
+// (Date.now) for the record as the command enters Go: here the tracker's
+// src is set before that read. The choice is then decided and recorded as
+// always, and the tracker loads once.
+func TestReadyAcceptStartsTheTrackerFirst(t *testing.T) {
+	s := newSite(t, `<script>
+(() => {
+  const now = Date.now;
+  let read = false;
+  Date.now = function () { read = true; return now.call(Date); };
+  addEventListener('click', () => { read = false; }, true);
+  const set = Element.prototype.setAttribute;
+  Element.prototype.setAttribute = function (n, v) {
+    if (n === 'src' && String(v).includes('/gtag/js') && window.clockRead === undefined) window.clockRead = read;
+    return set.apply(this, arguments);
+  };
+})();
+</script>`)
+	ctx := browser(t)
+	s.open(t, ctx, "")
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](`window.doui.push(function () {})`), waitReady(),
+		click(`[data-doui="banner"] [data-doui-action="accept-all"]`))
+	if read := get(t, ctx, pollPage[string](`window.clockRead !== undefined && String(window.clockRead)`)); read != "false" {
+		t.Errorf("the engine had read the clock when the tracker's src was set: %s, want false (the armed path sets it first)", read)
+	}
+	if granted := get(t, ctx, pollPage[string](`/(^|; )doui=/.test(document.cookie) && window.__doui.granted.join(',')`)); granted != "necessary,analytics,functional,media" {
+		t.Errorf("granted once the choice was stored: %q, want every category", granted)
+	}
+	run(t, ctx, quiet())
+	if n := s.tracker.count("/gtag/js"); n != 1 {
+		t.Errorf("tracker requests: got %d want 1", n)
+	}
+}
+
+// TestReadyAcceptInlineWaitsForTheDecision: the armed path starts held
+// elements before the engine has decided; a held inline script first in
+// the page runs at once when started and may read the decision, so it
+// waits for the engine's own run (which publishes first), and the
+// external script after it waits for it: document order holds.
+func TestReadyAcceptInlineWaitsForTheDecision(t *testing.T) {
+	s := newSite(t, `<script type="text/plain" data-consent="functional" id="inl">window.seen = String(window.__doui.granted) + ' ' +
+  dataLayer.some((a) => a[0] === 'consent' && a[1] === 'update' && a[2].analytics_storage === 'granted') + ' ' +
+  (document.querySelector('script[data-consent="analytics"]').type === 'text/plain')</script>
+<script>document.head.insertBefore(document.getElementById('inl'), document.querySelector('script[data-consent]'));</script>`)
+	ctx := browser(t)
+	s.open(t, ctx, "")
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](`window.doui.push(function () {})`), waitReady(),
+		click(`[data-doui="banner"] [data-doui-action="accept-all"]`))
+	want := "necessary,analytics,functional,media true true"
+	if seen := get(t, ctx, pollPage[string](`window.seen`)); seen != want {
+		t.Errorf("what the held inline script saw when it ran: %q, want the granted list, the update and the tracker after it still held (%q)", seen, want)
+	}
+	run(t, ctx, quiet())
+	if n := s.tracker.count("/gtag/js"); n != 1 {
+		t.Errorf("tracker requests after the inline script: got %d want 1", n)
+	}
+}
+
 // TestHeldScriptIsThePagesOwn: doui runs a held script as the element the
 // page made, not a copy: what the page attached to it before consent (a
 // load listener, a property) is still there when it runs, and

@@ -55,11 +55,12 @@ func (a *app) installAPI() {
 	if err != nil {
 		return
 	}
-	x.set(api, "push", a.callback(func(args []safejs.Value) {
+	// push goes through web/start.js's armed path first (see arm).
+	x.set(api, "push", x.call(a.run, "push", a.callback(func(args []safejs.Value) {
 		for _, cmd := range args {
 			a.command(cmd)
 		}
-	}))
+	})))
 	x.set(api, "open", a.callback(func([]safejs.Value) { a.openPreferences() }))
 	x.set(api, "close", a.callback(func([]safejs.Value) { a.closePreferences() }))
 	x.set(api, "consent", a.returning(func([]safejs.Value) any { return array(a.dec.Granted) }))
@@ -152,7 +153,7 @@ func (a *app) act(action banner.Action) {
 // published, the record written or any of doui's own DOM work. That
 // order is safe because what carryOut inserts runs later: an external
 // script runs once it has loaded, in a later task, when all of this is
-// done. Only an inline script runs at once, and runScript publishes the
+// done. Only an inline script runs at once, and activate publishes the
 // decision before it inserts one.
 func (a *app) carryOut(eff banner.Effects, rec *banner.Record) {
 	var x jsx
@@ -178,6 +179,7 @@ func (a *app) carryOut(eff banner.Effects, rec *banner.Record) {
 		a.announce(eff.Granted)
 	}
 	a.dispatch(how)
+	a.arm()
 	if eff.Reload {
 		// A fresh load of the page, not location.reload(): on a reload
 		// Firefox gives each frame back the URL it last had, which would
@@ -186,6 +188,27 @@ func (a *app) carryOut(eff banner.Effects, rec *banner.Record) {
 		loc := x.get(a.win, "location")
 		href, _, _ := strings.Cut(x.str(x.get(loc, "href")), "#")
 		x.call(loc, "replace", href)
+	}
+}
+
+// arm gives web/start.js's run what "accept all" would activate under the
+// decision now in force (banner.Apply, pure, answers it now as it would at
+// the click): a push of ["accept-all"] then starts those elements before
+// the command enters Go, where act decides it again and finds them done.
+// Every change of a.dec goes through carryOut, which calls arm, so what is
+// armed is never a stale decision's. Not armed on a page that enforces
+// Trusted Types (the policy's check reads a.dec, which is the old one at
+// that moment) nor when the page is about to reload.
+func (a *app) arm() {
+	var armed any
+	if a.tt.Type() != safejs.TypeObject {
+		_, _, eff := banner.Apply(&a.cfg, a.dec, banner.Action{Kind: banner.AcceptAll}, 0, a.id)
+		if len(eff.Activate) > 0 && !eff.Reload {
+			armed = array(eff.Activate)
+		}
+	}
+	if _, err := a.run.Call("arm", armed); err != nil {
+		consoleError("doui: arm: " + err.Error())
 	}
 }
 

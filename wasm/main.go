@@ -12,6 +12,8 @@
 package main
 
 import (
+	"errors"
+
 	"github.com/doui-consent/doui/banner"
 	"github.com/hack-pad/safejs"
 )
@@ -35,9 +37,8 @@ type app struct {
 	dec          banner.Decision // the decision in force on this page
 	id           string          // consent id of the stored record, kept across changes
 	stored       string          // the stored record as this page last read or wrote it
-	queue        []safejs.Value  // elements waiting to be activated, in document order
-	waiting      bool            // an external script of the queue is loading
-	loaded       safejs.Func     // listens for that script's load or error: next goes on
+	run          safejs.Value    // web/start.js's run: activation's DOM steps
+	pub          safejs.Func     // calls publish: run calls it before an inline script
 	opener       safejs.Value    // what had focus when the preferences opened
 	root         safejs.Value    // the loader's markup root
 	tt           safejs.Value    // the doui-engine Trusted Types policy, if the page has Trusted Types
@@ -52,6 +53,13 @@ func newApp() (*app, error) {
 	// From now on the loader queues clicks for the engine instead of
 	// answering them itself.
 	x.set(a.st, "e", true)
+	// run stays in Go's hands only (start.js made it for the wasm).
+	a.run = x.get(a.st, "r")
+	x.set(a.st, "r", safejs.Undefined())
+	if a.run.Type() != safejs.TypeFunction && x.err == nil {
+		return nil, errors.New("window.__doui.r (web/start.js's run) is missing")
+	}
+	a.pub = a.callback(func([]safejs.Value) { a.publish() })
 	a.cfg = readConfig(&x, x.get(x.get(x.get(a.st, "D"), "e"), "c"))
 	a.lang = x.str(x.get(a.st, "lang"))
 	if x.err != nil {
@@ -138,22 +146,17 @@ func (a *app) start() {
 	a.checkPlacement()
 }
 
-// warm runs, on throwaway values, the code a click on "accept" runs before
-// its tracker's request that the engine's start may not have run: the
-// browser compiles a wasm function at its first call, which put ~10 ms
-// between a click and its tracker before this existed; runScript, the
-// largest, still cost the first click 1.6 ms. Nothing here changes any
-// state: ParseAction and Apply are pure, no element carries the category
-// "\x00", and runScript returns at once for a script not in the page (no
-// Trusted Types sink is touched: TestEngineStartLeavesNoTrace).
+// warm runs, on throwaway values, the code a click on "accept" runs
+// before its tracker's request that the engine's start may not have run:
+// the browser compiles a wasm function at its first call, which put ~10 ms
+// between a click and its tracker before this existed. Nothing here
+// changes any state: ParseAction and Apply are pure, and no element
+// carries the category "\x00".
 func (a *app) warm() {
 	action, _ := banner.ParseAction("accept-all", nil)
 	_, rec, _ := banner.Apply(&a.cfg, a.dec, action, a.now(), a.id)
 	_ = rec.Encode()
 	a.activate([]string{"\x00"})
-	var x jsx
-	defer x.report("warm")
-	a.runScript(&x, x.call(a.doc, "createElement", "script"), false)
 }
 
 // yield lets the browser run other tasks (input, paint) and resumes in a

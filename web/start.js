@@ -8,9 +8,131 @@
 // wasm and runs Go, each in a task of its own so that no one of them holds
 // the page up for long. Whatever fails, trackers stay blocked: the loader
 // holds them until the engine says otherwise; st.failed says why.
+//
+// It also hands the wasm (in st.r, which the wasm takes and deletes) run,
+// the DOM steps of activation: the wasm decides which categories are
+// granted and calls run with them; run finds the elements held for them
+// and runs them in document order, as the parser would have. They are
+// here and not in Go because a click's tracker request waits for them:
+// in Go each property read and call is a crossing between wasm and
+// JavaScript (~36 before the request), in JavaScript none is.
 (function (st, src) {
   function fail(e) { st.failed = e; }
   function later(f) { setTimeout(f, 0); }
+  var queue = [], waiting = false, tt = null, pub = null, armed = null;
+  // run activates the elements held for the categories cats: those in the
+  // page's markup (data-consent), those the loader caught being added by
+  // other scripts (st.held: in shadow roots, say; those no longer in the
+  // page stay held). t is the wasm's Trusted Types policy doui-engine, or
+  // null; p publishes the decision (an inline script runs at once and may
+  // read it). Without p (the armed path, below) an inline script waits in
+  // the queue for the run that brings it.
+  function run(cats, t, p) {
+    tt = t;
+    pub = p;
+    function take(el) {
+      if (cats.indexOf(el.getAttribute('data-consent')) >= 0 && !el.hasAttribute('data-doui-done')) {
+        el.setAttribute('data-doui-done', '1');
+        queue.push(el);
+      }
+    }
+    document.querySelectorAll('[data-consent]:not([data-doui-done])').forEach(take);
+    st.held.forEach(function (el) { if (el.isConnected) take(el); });
+    next();
+  }
+  // The armed path. After each decision the wasm arms run with what
+  // "accept all" would activate (banner.Apply's answer for that decision,
+  // computed at once), or null. A push of ["accept-all"] then runs those
+  // elements before the command enters Go, where it is decided again and
+  // recorded (its own run finds them done): the click's tracker does not
+  // wait for the ~0.8 ms of entering Go and deciding. Used once; the wasm
+  // arms again after it has decided.
+  run.arm = function (cats) { armed = cats; };
+  run.push = function (goPush) {
+    return function (c) {
+      var a = armed;
+      if (a && c && c[0] == 'accept-all') {
+        armed = null;
+        try { run(a, null, null); } catch (e) {} // the wasm's own run reports it
+      }
+      return goPush.apply(this, arguments);
+    };
+  };
+  // next activates queued elements until an external script must load
+  // first; its load (or error) goes on with the queue.
+  function next() {
+    while (!waiting && queue.length) {
+      var el = queue.shift(), tag = el.tagName;
+      if (tag == 'SCRIPT' || tag == 'script') { // an SVG script's tagName is lower case
+        if (!script(el, tag == 'script' ? 'href' : 'src')) return queue.unshift(el);
+      } else if (tag == 'IFRAME' || tag == 'IMG' || tag == 'EMBED') {
+        var ph = el.previousElementSibling;
+        if (el.getAttribute('data-doui-ph')) {
+          if (ph && ph.getAttribute('data-doui') == 'placeholder') ph.remove();
+          el.removeAttribute('data-doui-ph');
+          el.hidden = false;
+        }
+        move(el, 'srcset');
+        move(el, 'src');
+      } else if (tag == 'LINK') {
+        move(el, 'href');
+      } else if (tag == 'VIDEO' || tag == 'AUDIO') {
+        move(el, 'poster');
+        move(el, 'src');
+        el.querySelectorAll('source[data-src]').forEach(function (s) { move(s, 'src'); });
+        el.load();
+      } else if (tag == 'SOURCE') {
+        move(el, 'src');
+      }
+    }
+  }
+  function move(el, to) {
+    var v = el.getAttribute('data-' + to);
+    if (v) {
+      el.setAttribute(to, v);
+      el.removeAttribute('data-' + to);
+    }
+  }
+  function go() {
+    waiting = false;
+    next();
+  }
+  // script runs held script el where it is, or returns false if it must
+  // wait for pub (an inline one). The browser never started it (its type,
+  // text/plain, kept it from running), so it prepares it again, as one
+  // just inserted, when it gets a URL it did not have (src, or an SVG
+  // script's href) or new text: checked in Chromium and Firefox. The
+  // page's own element runs, with its attributes, listeners, nonce and
+  // async, and nothing is created or moved before the tracker's request.
+  // One the page has taken out before its turn stays out: nothing loads
+  // it, and the queue goes on (waiting for its load would hold every later
+  // one for ever).
+  function script(el, at) {
+    if (!el.isConnected) return true;
+    var url = el.getAttribute('data-src') || el.getAttribute(at), t = el.getAttribute('data-type');
+    if (!url && !pub) return false;
+    if (t) el.setAttribute('type', t); // e.g. data-type="module"
+    else el.removeAttribute('type');
+    el.removeAttribute('data-type');
+    if (!url) {
+      pub();
+      el.textContent = el.textContent;
+      return true;
+    }
+    el.removeAttribute(at);
+    el.addEventListener('load', go);
+    el.addEventListener('error', go);
+    waiting = true;
+    try {
+      el.setAttribute(at, tt ? tt.createScriptURL(url) : url);
+    } catch (e) {
+      waiting = false; // a Trusted Types refusal: it loads nothing
+      throw e;
+    }
+    el.removeAttribute('data-src');
+    return true;
+  }
+  st.r = run;
   Promise.all([st.c, fetch(new URL('engine' + st.D.v.replace('js', 'json'), src)).then(function (r) { return r.json(); })]).then(function (v) {
     st.D.e = v[1];
     later(function () {
