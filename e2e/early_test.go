@@ -259,6 +259,32 @@ func TestEarlyChoiceSurvivesNavigation(t *testing.T) {
 	}
 }
 
+// An engine that arrives but cannot start (here web/start.js's run never
+// reaches it: the page swallows window.__doui.r) says why (on the console
+// and in window.__doui.failed) and leaves the loader answering the banner's controls: the choice made
+// after it closes the dialog and the banner as before the engine, and
+// nothing optional runs.
+func TestEngineThatCannotStartLeavesTheLoaderAnswering(t *testing.T) {
+	allowConsoleErrors(t) // the engine's "cannot start" is the point
+	s := newSite(t, `<script>Object.defineProperty(window.__doui, 'r', { set() {}, get() {} });</script>`)
+	ctx := browser(t)
+	s.open(t, ctx, "")
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="preferences"]`),
+		chromedp.WaitVisible(chromedp.CSS(`[data-doui="preferences"]`)))
+	why := get(t, ctx, pollPage[string](`window.__doui.failed`))
+	if !strings.Contains(why, "doui: cannot start") {
+		t.Fatalf("window.__doui.failed: %q, want the engine's cannot start", why)
+	}
+	run(t, ctx, click(`[data-doui="preferences"] [data-doui-action="accept-all"]`), quiet())
+	state := eval[string](t, ctx, `document.querySelector('[data-doui="preferences"]').open + ' ' + document.querySelector('[data-doui="banner"]').hidden`)
+	if state != "false true" {
+		t.Errorf("after the choice, dialog open and banner hidden: %q, want %q (the loader answers)", state, "false true")
+	}
+	if n := s.tracker.count(""); n != 0 {
+		t.Errorf("tracker requests with an engine that could not start: got %d want 0", n)
+	}
+}
+
 // If the engine never comes, nothing optional ever runs: not on the page of
 // the click, not on the next, and nothing is stored as a decision.
 func TestEarlyChoiceWithoutEngineFailsClosed(t *testing.T) {

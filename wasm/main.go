@@ -21,8 +21,14 @@ import (
 func main() {
 	a, err := newApp()
 	if err != nil {
-		// Fail closed: nothing was activated, the loader's banner stays.
-		consoleError("doui: cannot start: " + err.Error())
+		// Fail closed: nothing was activated, the loader's banner stays
+		// and answers its controls; st.failed says why, as for a wasm
+		// that never came.
+		msg := "doui: cannot start: " + err.Error()
+		consoleError(msg)
+		if st, err := safejs.Global().Get("__doui"); err == nil && st.Type() == safejs.TypeObject {
+			st.Set("failed", msg)
+		}
 		return
 	}
 	a.start()
@@ -50,9 +56,6 @@ func newApp() (*app, error) {
 	a := &app{win: safejs.Global(), opener: safejs.Null()}
 	a.doc = x.get(a.win, "document")
 	a.st = x.get(a.win, "__doui")
-	// From now on the loader queues clicks for the engine instead of
-	// answering them itself.
-	x.set(a.st, "e", true)
 	// run stays in Go's hands only (start.js made it for the wasm).
 	a.run = x.get(a.st, "r")
 	x.set(a.st, "r", safejs.Undefined())
@@ -65,7 +68,11 @@ func newApp() (*app, error) {
 	if x.err != nil {
 		return nil, x.err
 	}
-	return a, nil
+	// From now on the loader queues clicks for the engine instead of
+	// answering them itself. Not before: an engine that cannot start
+	// leaves the loader answering them.
+	x.set(a.st, "e", true)
+	return a, x.err
 }
 
 // readConfig reads the banner.Config the server wrote into doui.js; the
