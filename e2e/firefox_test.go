@@ -15,9 +15,20 @@ import (
 // script are not fetched again. Firefox restores a frame's last URL when a
 // page reloads, so doui navigates to the page afresh instead.
 func TestFirefoxWithdrawalReload(t *testing.T) {
+	firefoxAcceptWithdraw(t, "")
+}
+
+// TestFirefoxReadyAcceptWithdrawal: the same with the engine ready before
+// the click, which then runs the held script and frame through the
+// engine's armed path (web/start.js) in Firefox.
+func TestFirefoxReadyAcceptWithdrawal(t *testing.T) {
+	firefoxAcceptWithdraw(t, "ready")
+}
+
+func firefoxAcceptWithdraw(t *testing.T, mode string) {
 	firefox := findFirefox(t)
 	s := newSite(t, "")
-	out, err := exec.Command("node", "firefox/withdraw.mjs", firefox, s.URL+"/").CombinedOutput()
+	out, err := exec.Command("node", "firefox/withdraw.mjs", firefox, s.URL+"/", mode).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), `"ok":true`) {
 		t.Fatalf("the Firefox flow failed: %v\n%s", err, out)
 	}
