@@ -25,7 +25,7 @@ func main() {
 	// CPU, 8 alternate visits each: go.run's task 205 → 150 ms median,
 	// total blocking time 506 → 431 ms). The loader answers clicks
 	// meanwhile.
-	(&app{win: safejs.Global()}).yield()
+	yield()
 	a, err := newApp()
 	if err != nil {
 		// Fail closed: nothing was activated, the loader's banner stays
@@ -151,7 +151,7 @@ func (a *app) start() {
 	a.listenDialog()
 	// The first DOM work is a task's worth; give the page a turn before
 	// the rest (clicks meanwhile stay queued).
-	a.yield()
+	yield()
 	a.carryOut(eff, made)
 	a.warm()
 	a.watchAdded()
@@ -175,16 +175,20 @@ func (a *app) warm() {
 
 // yield lets the browser run other tasks (input, paint) and resumes in a
 // later one. Only for main and start: it blocks the goroutine, which must
-// not be a JS callback's. It needs only a.win.
-func (a *app) yield() {
+// not be a JS callback's.
+func yield() {
 	done := make(chan struct{})
-	fn := a.callback(func([]safejs.Value) { close(done) })
-	if _, err := a.win.Call("setTimeout", fn, 0); err != nil {
-		fn.Release()
+	fn, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
+		close(done)
+		return nil
+	})
+	if err != nil {
 		return
 	}
-	<-done
-	fn.Release()
+	defer fn.Release()
+	if _, err := safejs.Global().Call("setTimeout", fn, 0); err == nil {
+		<-done
+	}
 }
 
 // waitRoot returns the loader's markup root. The loader inserts it as soon

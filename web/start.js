@@ -9,7 +9,7 @@
 // the page up for long. Whatever fails, trackers stay blocked: the loader
 // holds them until the engine says otherwise; st.failed says why.
 //
-// It also hands the wasm (in st.r, which the wasm takes and deletes) run,
+// It also hands the wasm (in st.r, which the wasm takes and clears) run,
 // the DOM steps of activation: the wasm decides which categories are
 // granted and calls run with them; run finds the elements held for them
 // and runs them in document order, as the parser would have. They are
