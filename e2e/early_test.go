@@ -259,6 +259,41 @@ func TestEarlyChoiceSurvivesNavigation(t *testing.T) {
 	}
 }
 
+// TestRepeatVisitCompileInSlices: on a repeat visit the wasm comes from
+// the HTTP cache all at once, and the browser decodes what the compiler is
+// given on the page's thread (in one go, a 200 ms task at 4× CPU). The
+// engine's start hands it at most 512 KB at a time. The page records what
+// compileStreaming is given, on a copy of the stream (tee).
+func TestRepeatVisitCompileInSlices(t *testing.T) {
+	s := newSite(t, "")
+	ctx := browser(t)
+	run(t, ctx, addScript(`(() => {
+  const compile = WebAssembly.compileStreaming;
+  WebAssembly.compileStreaming = function (r) {
+    return Promise.resolve(r).then((r) => {
+      const [a, b] = r.body.tee(), rd = b.getReader(), slices = window.wasmSlices = [];
+      (function read() { rd.read().then((x) => { if (x.done) slices.done = true; else { slices.push(x.value.length); read(); } }); })();
+      return compile.call(WebAssembly, new Response(a, { headers: { 'Content-Type': 'application/wasm' } }));
+    });
+  };
+})();`))
+	s.open(t, ctx, "")
+	run(t, ctx, click(`[data-doui="banner"] [data-doui-action="accept-all"]`), waitReady(), quiet(),
+		chromedp.Navigate(s.URL+"/?again"), waitReady())
+	slices := get(t, ctx, pollPage[[]int](`window.wasmSlices && window.wasmSlices.done && window.wasmSlices`))
+	total, most := 0, 0
+	for _, n := range slices {
+		total += n
+		most = max(most, n)
+	}
+	if most > 512<<10 || len(slices) < total/(512<<10) {
+		t.Errorf("the compiler was given %d bytes in %d slices, the largest %d B: want none over 512 KB", total, len(slices), most)
+	}
+	if !eval[bool](t, ctx, `document.querySelector('script[data-consent="analytics"]').hasAttribute('data-doui-done')`) {
+		t.Error("the repeat visit's engine did not run the stored grant's script")
+	}
+}
+
 // An engine that arrives but cannot start (here web/start.js's run never
 // reaches it: the page swallows window.__doui.r) says why (on the console
 // and in window.__doui.failed) and leaves the loader answering the banner's controls: the choice made

@@ -25,9 +25,9 @@
 //           language's markup, the switch clicked); L calls it once it has
 //           set lang.
 //   f       L writes: the placeholder script it added (web/embed.js).
-//   c       L writes: the wasm's compile (a promise), when the engine is
-//           wanted; the engine's start (web/start.js, after Go's glue)
-//           instantiates it.
+//   c       L writes: the wasm's fetch (a promise of its response), when
+//           the engine is wanted; the engine's start (web/start.js, after
+//           Go's glue) compiles it as it streams in and instantiates it.
 //   frames  that script writes: builds placeholders; L calls it again for
 //           frames added later.
 //   rec     L writes: the stored record, raw (__Host-doui cookie, else
@@ -449,11 +449,11 @@
 
   // The engine, only when there is work for it: a stored record to carry
   // out, a GPC signal to honour, a recorded action, a visitor's click, a
-  // command from the page. The wasm streams in and compiles (off the main
-  // thread) while Go's runtime glue loads, which ends with the engine's
-  // start (web/start.js: its data, then instantiate and run, each a task of
-  // its own); all are immutable, so a repeat visit takes them, and the
-  // compiled code, from the cache. Unless a stored record or GPC waits for
+  // command from the page. The wasm's fetch starts here, while Go's
+  // runtime glue loads, which ends with the engine's start (web/start.js:
+  // the compile as the wasm streams in, its data, then instantiate and run,
+  // each a task of its own); all are immutable, so a repeat visit takes
+  // them from the cache. Unless a stored record or GPC waits for
   // it, the engine is fetched after the page's load event, at low
   // priority: it never competes with the page's own content.
   function fail(e) { st.failed = e; }
@@ -469,7 +469,7 @@
       w.addEventListener('load', function () { later(function () { st.b = 0; boot(1); }); });
       return;
     }
-    (st.c = WebAssembly.compileStreaming(fetch(new URL(D.w, src), { priority: now == 2 ? 'high' : 'low' }))).catch(fail);
+    (st.c = fetch(new URL(D.w, src), { priority: now == 2 ? 'high' : 'low' })).catch(fail);
     load('wasm_exec' + D.v, 0, fail);
   }
   if (q.length) boot();
