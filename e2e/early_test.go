@@ -296,9 +296,9 @@ func TestRepeatVisitCompileInSlices(t *testing.T) {
 
 // An engine that arrives but cannot start (here web/start.js's run never
 // reaches it: the page swallows window.__doui.r) says why (on the console
-// and in window.__doui.failed) and leaves the loader answering the banner's controls: the choice made
-// after it closes the dialog and the banner as before the engine, and
-// nothing optional runs.
+// and in window.__doui.failed) and leaves the loader answering the
+// banner's controls: the choice made after it closes the dialog and the
+// banner as before the engine, and nothing optional runs.
 func TestEngineThatCannotStartLeavesTheLoaderAnswering(t *testing.T) {
 	allowConsoleErrors(t) // the engine's "cannot start" is the point
 	s := newSite(t, `<script>Object.defineProperty(window.__doui, 'r', { set() {}, get() {} });</script>`)
@@ -402,7 +402,7 @@ func TestNoEngineWithoutWork(t *testing.T) {
 		t.Error("banner not visible")
 	}
 	// A command from the page is work: the engine comes.
-	run(t, ctx, chromedp.Evaluate[chromedp.Void](`window.doui.push(function () {})`), waitReady())
+	run(t, ctx, startEngine())
 }
 
 // A held frame has its final size from the first paint: its placeholder

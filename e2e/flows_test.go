@@ -467,7 +467,7 @@ func TestReadyAcceptStartsTheTrackerFirst(t *testing.T) {
 </script>`)
 	ctx := browser(t)
 	s.open(t, ctx, "")
-	run(t, ctx, chromedp.Evaluate[chromedp.Void](`window.doui.push(function () {})`), waitReady(),
+	run(t, ctx, startEngine(),
 		click(`[data-doui="banner"] [data-doui-action="accept-all"]`))
 	if read := get(t, ctx, pollPage[string](`window.clockRead !== undefined && String(window.clockRead)`)); read != "false" {
 		t.Errorf("the engine had read the clock when the tracker's src was set: %s, want false (the armed path sets it first)", read)
@@ -493,7 +493,7 @@ func TestReadyAcceptInlineWaitsForTheDecision(t *testing.T) {
 <script>document.head.insertBefore(document.getElementById('inl'), document.querySelector('script[data-consent]'));</script>`)
 	ctx := browser(t)
 	s.open(t, ctx, "")
-	run(t, ctx, chromedp.Evaluate[chromedp.Void](`window.doui.push(function () {})`), waitReady(),
+	run(t, ctx, startEngine(),
 		click(`[data-doui="banner"] [data-doui-action="accept-all"]`))
 	want := "necessary,analytics,functional,media true true"
 	if seen := get(t, ctx, pollPage[string](`window.seen`)); seen != want {

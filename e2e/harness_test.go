@@ -419,6 +419,12 @@ func eval[T any](t *testing.T, ctx context.Context, expr string, opts ...chromed
 	return get(t, ctx, chromedp.Evaluate[T](expr, opts...))
 }
 
+// startEngine starts the engine without a choice (a command pushed on
+// window.doui is work for it) and waits until it is ready.
+func startEngine() chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(chromedp.Evaluate[chromedp.Void](`window.doui.push(function () {})`), waitReady())
+}
+
 // waitReady waits until the wasm has taken over window.doui.
 func waitReady() chromedp.Action[chromedp.Void] {
 	return pollPage[chromedp.Void](`window.doui && window.doui.ready === true`)

@@ -67,8 +67,8 @@
       if (tag == 'SCRIPT' || tag == 'script') { // an SVG script's tagName is lower case
         if (!script(el, tag == 'script' ? 'href' : 'src')) return queue.unshift(el);
       } else if (tag == 'IFRAME' || tag == 'IMG' || tag == 'EMBED') {
-        var ph = el.previousElementSibling;
-        if (el.getAttribute('data-doui-ph')) {
+        if (el.getAttribute('data-doui-ph')) { // its placeholder goes
+          var ph = el.previousElementSibling;
           if (ph && ph.getAttribute('data-doui') == 'placeholder') ph.remove();
           el.removeAttribute('data-doui-ph');
           el.hidden = false;
