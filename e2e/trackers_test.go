@@ -28,6 +28,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -559,6 +560,29 @@ func TestGTMUnmarked(t *testing.T) {
 	}
 	if n := s.v.count("www.google-analytics.com/g/collect"); n != 1 {
 		t.Errorf("GA hits: got %d want 1", n)
+	}
+}
+
+// TestBlockerHostNamedLikeAPrototypeKey: the blocker's host table (the
+// server's "h", web/loader.js's hosts) has no prototype, so a page's host
+// named "constructor" or "__proto__" is nobody's and loads; a subdomain of
+// a listed host is still held. Elements go into a fragment: held or not,
+// nothing is fetched.
+func TestBlockerHostNamedLikeAPrototypeKey(t *testing.T) {
+	s := newTrackerSite(t)
+	ctx := s.tab(t)
+	s.open(t, ctx, "gtm-unmarked.html")
+	got := evalJSON[[]string](t, ctx, `(() => {
+		const f = document.createDocumentFragment();
+		return ['http://constructor/x.js', 'http://__proto__/x.js', 'https://sub.www.googletagmanager.com/x.js'].map(u => {
+			const s = document.createElement('script');
+			s.src = u;
+			f.append(s);
+			return s.getAttribute('data-consent') || '';
+		});
+	})()`)
+	if want := []string{"", "", "analytics"}; !slices.Equal(got, want) {
+		t.Errorf("data-consent of inserted scripts (constructor, __proto__, a subdomain of www.googletagmanager.com): got %q want %q", got, want)
 	}
 }
 

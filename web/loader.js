@@ -201,10 +201,8 @@
   // category is granted. A held element keeps its place with data-consent,
   // data-src and, for a script, type="text/plain": the wasm activates it
   // like one the page marked itself.
-  var hosts = Object.create(null);
-  cfg.cats.forEach(function (c) {
-    if (!c.req) (c.hosts || []).forEach(function (h) { hosts[h] = c.id; });
-  });
+  // cfg.h maps each host to its category, and has no prototype.
+  var hosts = cfg.h;
   // blocked is the category url waits for; falsy when it may load.
   function blocked(url) {
     var h, cat;
