@@ -762,15 +762,17 @@ func benchBudgets(out *strings.Builder, runs []benchRec) {
 	}
 	st = statOf(loader)
 	line("doui.js, brotli as served, worst run", val(st.max, "B"), "≤ 6000 B", st.max <= 6000, "")
-	st = benchStat(runs, benchLoop, doui, "c2t")
-	line("click → tracker request, engine ready, loopback, median", val(st.med, "ms"), "≤ 2 ms", st.med <= 2,
-		fmt.Sprintf("vanilla-cookieconsent %s", val(benchStat(runs, benchLoop, vanilla, "c2t").med, "ms")))
-	// ../shared/bench/cmp, whose figures the issue quotes, times the click
-	// from a capturing listener on window: without the browser's delivery
-	// of the input to the page.
+	// The issue's budget is measured the way its figure (10.5 ms) was, by
+	// ../shared/bench/cmp: from a capturing listener on window, the click's
+	// first listener. From the click event's timestamp the time includes
+	// the browser's delivery of the input to the page (hit test, the
+	// pointer and mouse events before click), which no banner's code
+	// runs in: printed beside it, with no verdict.
 	st = benchStat(runs, benchLoop, doui, "c2t.h")
-	line("  the same from the click's first listener (as bench/cmp)", val(st.med, "ms"), "≤ 2 ms", st.med <= 2,
-		fmt.Sprintf("vanilla-cookieconsent %s", val(benchStat(runs, benchLoop, vanilla, "c2t.h").med, "ms")))
+	line("click → tracker request, engine ready, loopback, median", val(st.med, "ms"), "≤ 2 ms", st.med <= 2,
+		fmt.Sprintf("from the click's first listener, as bench/cmp; vanilla-cookieconsent %s", val(benchStat(runs, benchLoop, vanilla, "c2t.h").med, "ms")))
+	fmt.Fprintf(out, "  %-60s %-12s %-10s %s\n", "  the same from the click event's timestamp", "", val(benchStat(runs, benchLoop, doui, "c2t").med, "ms"),
+		"(the input's delivery included); vanilla-cookieconsent "+val(benchStat(runs, benchLoop, vanilla, "c2t").med, "ms"))
 	st = benchStat(runs, benchLoop, doui, "lt.n")
 	line("long tasks >50 ms, first visit, loopback, median count", val(st.med, "n"), "none", st.med == 0,
 		fmt.Sprintf("worst run %s", val(st.max, "n")))
