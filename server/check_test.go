@@ -88,3 +88,42 @@ func TestCheckExamples(t *testing.T) {
 		t.Errorf("got %d ok lines, want 6:\n%s", got, &stdout)
 	}
 }
+
+// TestSnippet: without a policy the one line of doui.js; with one, a line
+// per language, doui.js for the default and doui.LANG.js for the others
+// (an English page on doui.js downloads the English file as well); a
+// policy that cannot be read is an error that names it.
+func TestSnippet(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		status int
+		want   []string // the script lines, in order
+		stderr string
+	}{
+		{"no policy", nil, 0, []string{"doui.js"}, ""},
+		{"two languages", []string{"-policy", "../web/policies/demo.json"}, 0, []string{"doui.js", "doui.en.js"}, ""},
+		{"broken policy", []string{"-policy", "testdata/check/broken.json"}, 1, nil, "testdata/check/broken.json:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			status := runSnippet(append([]string{"-public-url", "https://consent.example.go.jp"}, tt.args...), &stdout, &stderr)
+			if status != tt.status {
+				t.Fatalf("exit status: got %d want %d\nstdout:\n%s\nstderr:\n%s", status, tt.status, &stdout, &stderr)
+			}
+			var got []string
+			for _, l := range strings.Split(stdout.String(), "\n") {
+				if f, ok := strings.CutPrefix(l, `<script src="https://consent.example.go.jp/`); ok {
+					got = append(got, strings.TrimSuffix(f, `" crossorigin="anonymous"></script>`))
+				}
+			}
+			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("script lines: got %q want %q\nstdout:\n%s", got, tt.want, &stdout)
+			}
+			if !strings.Contains(stderr.String(), tt.stderr) || (tt.stderr == "") != (stderr.Len() == 0) {
+				t.Errorf("stderr: got %q want it to name %q", &stderr, tt.stderr)
+			}
+		})
+	}
+}

@@ -20,6 +20,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/doui-consent/doui/policyjson"
 )
 
 func main() {
@@ -32,6 +34,7 @@ Usage:
   doui [serve] [flags]   serve the banner and the policy page (-demo: the demo)
   doui check FILE...     validate policy files ("-" reads stdin)
   doui snippet [flags]   print the <script> line to put into a site's pages
+                         (with -policy, the line for each of its languages)
   doui export [flags] DIR
                          write everything as static files for a CDN
   doui scan [flags] URL...
@@ -211,6 +214,34 @@ func runSnippet(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	fmt.Fprintf(stdout, "<script src=\"%s/doui.js\" crossorigin=\"anonymous\"></script>\n", f.publicURL())
+	line := func(file string) {
+		fmt.Fprintf(stdout, "<script src=\"%s/%s\" crossorigin=\"anonymous\"></script>\n", f.publicURL(), file)
+	}
+	if f.policy == "" {
+		line("doui.js")
+		return 0
+	}
+	p, err := policyjson.ParseFile(f.policy)
+	if err != nil {
+		fmt.Fprintf(stderr, "doui snippet: %v\n", err)
+		return 1
+	}
+	// doui.js carries the policy's default language; a page in another
+	// language that loads it downloads that language's file as well (a
+	// request more before the banner, 1–2 KB): each language gets the
+	// loader that carries it.
+	def := p.Site.DefaultLanguage
+	if len(p.Site.Languages) < 2 {
+		line("doui.js")
+		return 0
+	}
+	fmt.Fprintf(stdout, "<!-- One of these per page, the one of the page's language. -->\n<!-- %s (the policy's default language): -->\n", def)
+	line("doui.js")
+	for _, l := range p.Site.Languages {
+		if l != def {
+			fmt.Fprintf(stdout, "<!-- %s: -->\n", l)
+			line("doui." + l + ".js")
+		}
+	}
 	return 0
 }
