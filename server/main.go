@@ -217,28 +217,27 @@ func runSnippet(args []string, stdout, stderr io.Writer) int {
 	line := func(file string) {
 		fmt.Fprintf(stdout, "<script src=\"%s/%s\" crossorigin=\"anonymous\"></script>\n", f.publicURL(), file)
 	}
-	if f.policy == "" {
+	var site policyjson.Site
+	if f.policy != "" {
+		p, err := policyjson.ParseFile(f.policy)
+		if err != nil {
+			fmt.Fprintf(stderr, "doui snippet: %v\n", err)
+			return 1
+		}
+		site = p.Site
+	}
+	if len(site.Languages) < 2 {
 		line("doui.js")
 		return 0
-	}
-	p, err := policyjson.ParseFile(f.policy)
-	if err != nil {
-		fmt.Fprintf(stderr, "doui snippet: %v\n", err)
-		return 1
 	}
 	// doui.js carries the policy's default language; a page in another
 	// language that loads it downloads that language's file as well (a
 	// request more before the banner, 1–2 KB): each language gets the
 	// loader that carries it.
-	def := p.Site.DefaultLanguage
-	if len(p.Site.Languages) < 2 {
-		line("doui.js")
-		return 0
-	}
-	fmt.Fprintf(stdout, "<!-- One of these per page, the one of the page's language. -->\n<!-- %s (the policy's default language): -->\n", def)
+	fmt.Fprintf(stdout, "<!-- One of these per page, the one of the page's language. -->\n<!-- %s (the policy's default language): -->\n", site.DefaultLanguage)
 	line("doui.js")
-	for _, l := range p.Site.Languages {
-		if l != def {
+	for _, l := range site.Languages {
+		if l != site.DefaultLanguage {
 			fmt.Fprintf(stdout, "<!-- %s: -->\n", l)
 			line("doui." + l + ".js")
 		}

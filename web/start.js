@@ -153,7 +153,8 @@
     }
     return new Response(new ReadableStream({
       pull: function (c) {
-        return (n < 1 << 19 ? Promise.resolve() : new Promise(later).then(function () { n = 0; })).then(function () {
+        var turn = n < 1 << 19 ? Promise.resolve() : new Promise(later).then(function () { n = 0; });
+        return turn.then(function () {
           return buf && at < buf.length ? give(c) : rd.read().then(function (x) {
             if (x.done) return c.close();
             buf = x.value;
