@@ -65,6 +65,26 @@ func TestDemo(t *testing.T) {
 	}
 }
 
+// TestDemoWithoutTracker: an empty -demo-tracker leaves out of the demo's page
+// what only the tracker makes true (the sentence naming its origin, the
+// analytics status, the video section), not just the tags: no heading
+// over nothing, no empty origin.
+func TestDemoWithoutTracker(t *testing.T) {
+	s, err := New(Options{PublicURL: "https://consent.example.test", Demo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := get(t, s, "GET", "/").Body.String()
+	if !strings.Contains(body, "デモ省へようこそ") {
+		t.Fatalf("/ is not the demo ministry's page: %.200s", body)
+	}
+	for _, what := range []string{"<code></code>", "tracker-status", "動画でわかるデモ省", "<iframe"} {
+		if strings.Contains(body, what) {
+			t.Errorf("the demo page without a tracker has %q", what)
+		}
+	}
+}
+
 // demoOnlyPaths are what the demo adds to a server.
 var demoOnlyPaths = []string{"/", "/admin", "/demo/mic", "/demo/mic/doui.js", "/demo/mic/privacy", "/demo/tokyo"}
 
